@@ -1,0 +1,131 @@
+"""The JSON HTTP API: a thin adapter that validates, calls the domain, commits and answers."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from marshmallow import Schema, ValidationError
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from . import workshops
+from .config import Settings
+from .database import Database
+from .errors import DomainError, Forbidden, Invalid, Unauthorized
+from .schemas import JoinRequest, WorkshopCreate
+from .snapshots import build_snapshot
+
+blueprint = Blueprint("api", __name__)
+
+_workshop_create = WorkshopCreate()
+_join_request = JoinRequest()
+
+
+def _db() -> Database:
+    return current_app.extensions["pinboard.db"]  # type: ignore[no-any-return]
+
+
+def _settings() -> Settings:
+    return current_app.config["PINBOARD"]  # type: ignore[no-any-return]
+
+
+def _load(schema: Schema) -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid("The request body must be a JSON object.")
+    try:
+        return schema.load(body)  # type: ignore[no-any-return]
+    except ValidationError as error:
+        raise Invalid("Some fields are not valid.", error.normalized_messages()) from None
+
+
+def _bearer() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized("Send the moderator key, projector key or participant token as a Bearer token.")
+    return secret.strip()
+
+
+def absolute_url(path: str) -> str:
+    base = _settings().public_url.rstrip("/") or request.host_url.rstrip("/")
+    return f"{base}{path}"
+
+
+def workshop_links(workshop_id: str, join_code: str, moderator_key: str, projector_key: str) -> dict[str, str]:
+    return {
+        "participant": absolute_url(f"/j/{join_code}"),
+        "projector": absolute_url(f"/p/{workshop_id}#key={projector_key}"),
+        "moderator": absolute_url(f"/m/{workshop_id}#key={moderator_key}"),
+    }
+
+
+@blueprint.post("/api/workshops")
+def create_workshop() -> tuple[Response, int]:
+    payload = _load(_workshop_create)
+    password = payload.pop("organiser_password", None) or request.headers.get("X-Organiser-Password", "")
+    required = _settings().organiser_password
+    if required and not hmac.compare_digest(password.encode(), required.encode()):
+        raise Forbidden("Creating a workshop on this server needs the organiser password.")
+    with _db().write() as session:
+        created = workshops.create_workshop(session, **payload)
+        workshop = created.workshop
+    body = {
+        "id": workshop.id,
+        "join_code": workshop.join_code,
+        "moderator_key": created.moderator_key,
+        "projector_key": created.projector_key,
+        "links": workshop_links(
+            workshop.id, workshop.join_code or "", created.moderator_key, created.projector_key
+        ),
+    }
+    return jsonify(body), 201
+
+
+@blueprint.post("/api/join")
+def join() -> Response:
+    payload = _load(_join_request)
+    with _db().write() as session:
+        joined = workshops.join(session, **payload)
+        body = {
+            "workshop_id": joined.participant.workshop_id,
+            "participant_id": joined.participant.id,
+            "participant_token": joined.token,
+        }
+    return jsonify(body)
+
+
+@blueprint.get("/api/workshops/<workshop_id>")
+def snapshot(workshop_id: str) -> Response:
+    secret = _bearer()
+    with _db().read() as session:
+        actor = workshops.authenticate_bearer(session, workshop_id, secret)
+        return jsonify(build_snapshot(session, actor))
+
+
+@blueprint.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    try:
+        with _db().read() as session:
+            session.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+        current_app.logger.warning("health check failed: %s", type(error).__name__)
+        return jsonify({"status": "error", "database": "unreachable"}), 503
+    return jsonify({"status": "ok", "database": "ok"}), 200
+
+
+@blueprint.errorhandler(DomainError)
+def domain_error(error: DomainError) -> tuple[Response, int]:
+    return jsonify({"error": error.to_dict()}), error.http_status
+
+
+@blueprint.app_errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response | HTTPException:
+    if not request.path.startswith("/api/"):
+        return error
+    code = {404: "not_found", 405: "invalid", 413: "too_large"}.get(error.code or 0, "invalid")
+    response = jsonify({"error": {"code": code, "message": error.description}})
+    response.status_code = error.code or 400
+    return response

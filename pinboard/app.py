@@ -1,0 +1,109 @@
+"""The app factory.
+
+`create_app` builds the Flask app and its Socket.IO server from settings; it never picks or
+patches an async library itself (see pinboard.cli), so eventlet, gevent and threading all work.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_socketio import SocketIO
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import Settings, load_settings
+from .database import Database
+from .migrations import upgrade_database
+from .origins import origin_checker
+from .ratelimit import RateLimiter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def create_app(
+    settings: Settings | None = None, test_config: dict[str, Any] | None = None
+) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(settings.instance_dir),
+    )
+    app.config.update(
+        SECRET_KEY=settings.resolved_secret_key(),
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+        PINBOARD=settings,
+    )
+    if test_config:
+        app.config.update(test_config)
+    logging.getLogger("pinboard").setLevel(settings.log_level.upper())
+    if settings.proxy_count > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=settings.proxy_count,
+            x_proto=settings.proxy_count,
+            x_host=settings.proxy_count,
+        )
+
+    database = Database(
+        settings.resolved_database_url(),
+        sqlite_synchronous=settings.sqlite_synchronous,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
+    if app.config.get("PINBOARD_MIGRATE", True):
+        upgrade_database(database)
+    app.extensions["pinboard.db"] = database
+    app.extensions["pinboard.rate_limiter"] = RateLimiter(
+        settings.rate_limit_per_minute, settings.rate_limit_burst
+    )
+
+    socketio = SocketIO(
+        app,
+        async_mode=app.config.get("PINBOARD_ASYNC_MODE", settings.async_mode),
+        message_queue=settings.message_queue or None,
+        cors_allowed_origins=origin_checker(settings.cors_allowed_origins, settings.proxy_count),
+        max_http_buffer_size=max(settings.max_message_bytes * 8, 1_000_000),
+        ping_interval=20,
+        ping_timeout=20,
+        logger=False,
+        engineio_logger=False,
+    )
+
+    from . import api, pages, realtime
+
+    app.register_blueprint(api.blueprint)
+    app.register_blueprint(pages.blueprint)
+    realtime.register(socketio, app)
+
+    @app.after_request
+    def add_security_headers(response):  # type: ignore[no-untyped-def]
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
+
+
+def database_of(app: Flask) -> Database:
+    return app.extensions["pinboard.db"]  # type: ignore[no-any-return]
+
+
+def socketio_of(app: Flask) -> SocketIO:
+    return app.extensions["socketio"]  # type: ignore[no-any-return]

@@ -1,0 +1,107 @@
+"""Boards: the phases of a workshop, each with clusters, cards and settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import ordering
+from .actors import Actor
+from .errors import NotFound
+from .event_log import Outcome, lock_workshop, record
+from .models import Board, Cluster, Workshop
+from .schemas import board_out, cluster_out
+
+SETTINGS = ("locked", "participants_can_move", "participants_choose_cluster", "numbered_clusters")
+
+
+def build_board(
+    workshop: Workshop, *, position: int, title: str, clusters: list[str] | None = None, **settings: Any
+) -> Board:
+    board = Board(title=title, position=position, **_defaults(settings))
+    board.clusters = [
+        Cluster(name=name, position=index, list_style="bullet")
+        for index, name in enumerate(clusters or [])
+    ]
+    workshop.boards.append(board)
+    return board
+
+
+def _defaults(settings: dict[str, Any]) -> dict[str, bool]:
+    return {name: bool(settings.get(name, False)) for name in SETTINGS}
+
+
+def find_board(session: Session, actor: Actor, board_id: int) -> Board:
+    board = session.get(Board, board_id)
+    if board is None or board.workshop_id != actor.workshop_id:
+        raise NotFound(f"Board {board_id} does not exist in this workshop.")
+    return board
+
+
+def _workshop_boards(session: Session, workshop_id: str) -> list[Board]:
+    return list(
+        session.scalars(
+            select(Board).where(Board.workshop_id == workshop_id).order_by(Board.position, Board.id)
+        )
+    )
+
+
+def board_payload(board: Board) -> dict[str, Any]:
+    payload = board_out.dump(board)
+    payload["clusters"] = [cluster_out.dump(c) for c in board.clusters if c.deleted_at is None]
+    return payload
+
+
+def create_board(
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    clusters: list[str],
+    index: int | None = None,
+    **settings: Any,
+) -> Outcome:
+    actor.require_moderator("add a board")
+    workshop = lock_workshop(session, actor.workshop_id)
+    existing = _workshop_boards(session, workshop.id)
+    board = build_board(workshop, position=len(existing), title=title, clusters=clusters, **settings)
+    final_index = ordering.place(existing, board, index)
+    session.flush()
+    data = board_payload(board)
+    event = record(session, workshop, actor, "board.created", {"board": data, "index": final_index})
+    return Outcome(data, [event])
+
+
+def update_board(session: Session, actor: Actor, *, board_id: int, **changes: Any) -> Outcome:
+    actor.require_moderator("change a board")
+    workshop = lock_workshop(session, actor.workshop_id)
+    board = find_board(session, actor, board_id)
+    for name, value in changes.items():
+        setattr(board, name, value)
+    data = board_out.dump(board)
+    event = record(session, workshop, actor, "board.updated", {"board": data})
+    return Outcome(data, [event])
+
+
+def move_board(session: Session, actor: Actor, *, board_id: int, index: int) -> Outcome:
+    actor.require_moderator("reorder boards")
+    workshop = lock_workshop(session, actor.workshop_id)
+    board = find_board(session, actor, board_id)
+    others = [b for b in _workshop_boards(session, workshop.id) if b.id != board.id]
+    final_index = ordering.place(others, board, index)
+    data = {"board_id": board.id, "index": final_index}
+    event = record(session, workshop, actor, "board.moved", data)
+    return Outcome(data, [event])
+
+
+def activate_board(session: Session, actor: Actor, *, board_id: int) -> Outcome:
+    """Make a board the one phones and the projector follow."""
+    actor.require_moderator("choose the active board")
+    workshop = lock_workshop(session, actor.workshop_id)
+    board = find_board(session, actor, board_id)
+    workshop.active_board_id = board.id
+    data = {"board_id": board.id}
+    event = record(session, workshop, actor, "board.activated", data)
+    return Outcome(data, [event])

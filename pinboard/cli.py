@@ -1,0 +1,145 @@
+"""The `pinboard` command. The only place (with run.py) that picks and patches an async library.
+
+Monkey-patching has to happen before anything imports sockets or threads, so `main` reads the
+settings (standard library only) and patches first, then imports the app.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from typing import Any
+
+import click
+
+from .config import ConfigError, Settings, load_settings
+
+
+def _option_value(argv: list[str], name: str) -> str | None:
+    for index, arg in enumerate(argv):
+        if arg == name and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def prepare_async_mode(argv: list[str]) -> None:
+    """Patch the standard library for the configured async mode (eventlet or gevent)."""
+    if not argv or argv[0] != "run":
+        return
+    try:
+        settings = load_settings(
+            _option_value(argv, "--config"), overrides={"async_mode": _option_value(argv, "--async-mode")}
+        )
+    except ConfigError:
+        return  # the command itself reports the error
+    if settings.async_mode == "eventlet":
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # eventlet announces its maintenance mode on import
+            import eventlet
+
+        eventlet.monkey_patch()
+    elif settings.async_mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+
+
+def main(argv: list[str] | None = None) -> None:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    prepare_async_mode(arguments)
+    cli.main(args=arguments, prog_name="pinboard")
+
+
+@click.group()
+def cli() -> None:
+    """pinboard: a live workshop pinboard."""
+
+
+def _settings(config: str | None, **overrides: Any) -> Settings:
+    try:
+        return load_settings(config, overrides=overrides)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def lan_addresses() -> list[str]:
+    try:
+        _, _, addresses = socket.gethostbyname_ex(socket.gethostname())
+    except OSError:
+        return []
+    return sorted({a for a in addresses if not a.startswith("127.")})
+
+
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on (0.0.0.0: reachable from the room's Wi-Fi).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default 5000).")
+@click.option("--config", "config", default=None, help="Settings file (default: config.toml if present).")
+@click.option("--async-mode", type=click.Choice(["eventlet", "gevent", "threading"]), default=None)
+def run(host: str | None, port: int | None, config: str | None, async_mode: str | None) -> None:
+    """Start the server (migrating the database first)."""
+    settings = _settings(config, host=host, port=port, async_mode=async_mode)
+    from .app import create_app
+
+    app = create_app(settings)
+    _announce(settings)
+    serve(app, settings)
+
+
+def _announce(settings: Settings) -> None:
+    shown_hosts = [settings.host]
+    if settings.host in ("0.0.0.0", "::"):
+        shown_hosts = ["127.0.0.1", *lan_addresses()]
+    click.echo(f"pinboard is running ({settings.async_mode}); open one of:")
+    for shown in shown_hosts:
+        click.echo(f"  http://{shown}:{settings.port}/")
+    if settings.host in ("0.0.0.0", "::"):
+        click.echo("Participants on the same network join with the LAN address above.")
+    click.echo("Press Ctrl+C to stop.", err=False)
+    sys.stdout.flush()
+
+
+def serve(app: Any, settings: Settings) -> None:
+    from .app import socketio_of
+
+    socketio = socketio_of(app)
+    if settings.async_mode == "eventlet":
+        _serve_eventlet(app, settings)
+    elif settings.async_mode == "threading":
+        socketio.run(app, host=settings.host, port=settings.port, allow_unsafe_werkzeug=True, log_output=False)
+    else:
+        socketio.run(app, host=settings.host, port=settings.port, log_output=False)
+
+
+def _serve_eventlet(app: Any, settings: Settings) -> None:
+    import eventlet
+    import eventlet.wsgi
+
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    listener = eventlet.listen((settings.host, settings.port), family=family, backlog=2048)
+    # Without TCP_NODELAY, Nagle's algorithm holds small frames (acks, events) for delayed ACKs.
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    eventlet.wsgi.server(listener, app, log_output=False, max_size=10_000)
+
+
+@cli.group()
+def db() -> None:
+    """Database commands."""
+
+
+@db.command("upgrade")
+@click.option("--config", "config", default=None)
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(config: str | None, revision: str) -> None:
+    """Apply the schema migrations up to REVISION."""
+    from .database import Database
+    from .migrations import upgrade_database
+
+    settings = _settings(config)
+    database = Database(settings.resolved_database_url())
+    upgrade_database(database, revision)
+    database.dispose()
+    click.echo(f"database upgraded to {revision}")

@@ -1,0 +1,39 @@
+"""Secrets a workshop hands out: join codes, moderator/projector keys, participant tokens.
+
+Keys and tokens carry 192 bits from `secrets` and are stored only as SHA-256 hashes: they are
+random, so a fast hash is enough, and a leaked database holds nothing that lets anyone in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+# No look-alikes: no 0/O, 1/I/L, 5/S, 2/Z, 8/B.
+JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+JOIN_CODE_LENGTH = 6
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_workshop_id() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(code: str) -> str:
+    return "".join(code.split()).upper()
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def secret_matches(secret: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_secret(secret), stored_hash)

@@ -1,0 +1,58 @@
+"""Domain errors. Each carries the protocol's error code; adapters turn them into acks or HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    code = "invalid"
+    http_status = 400
+
+    def __init__(self, message: str, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+    def to_dict(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.fields:
+            error["fields"] = self.fields
+        return error
+
+
+class Invalid(DomainError):
+    code = "invalid"
+    http_status = 400
+
+
+class Unauthorized(DomainError):
+    """No valid credential was presented at all."""
+
+    code = "unauthorized"
+    http_status = 401
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    http_status = 403
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    http_status = 404
+
+
+class Locked(DomainError):
+    code = "locked"
+    http_status = 409
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    http_status = 429
+
+
+class TooLarge(DomainError):
+    code = "too_large"
+    http_status = 413

@@ -1,0 +1,55 @@
+"""Server-authoritative order of cards in a container and of clusters and boards.
+
+Positions are dense 0..n-1 after every insertion. A client applies a move by taking the
+item out and inserting it at the broadcast index; because the server applies operations one
+workshop at a time in sequence order, every replica that applies the same events agrees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Card
+
+
+class Positioned(Protocol):
+    position: int
+
+
+def clamp_index(index: int | None, length: int) -> int:
+    if index is None or index > length:
+        return length
+    return max(index, 0)
+
+
+def place(items: Sequence[Positioned], item: Positioned, index: int | None) -> int:
+    """Put `item` at `index` among `items` (which must not contain it); renumber; return index."""
+    ordered = list(items)
+    final_index = clamp_index(index, len(ordered))
+    ordered.insert(final_index, item)
+    renumber(ordered)
+    return final_index
+
+
+def renumber(items: Sequence[Positioned]) -> None:
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+
+
+def cards_in(session: Session, board_id: int, cluster_id: int | None) -> list[Card]:
+    """The live cards of one container (a cluster, or the board's unsorted area), in order."""
+    in_container = (
+        Card.cluster_id.is_(None) if cluster_id is None else Card.cluster_id == cluster_id
+    )
+    return list(
+        session.scalars(
+            select(Card)
+            .where(Card.board_id == board_id, in_container, Card.deleted_at.is_(None))
+            .order_by(Card.position, Card.id)
+        )
+    )

@@ -1,0 +1,175 @@
+"""The Socket.IO adapter: authenticate on connect; per event validate, run the domain
+operation in a write transaction, broadcast its events after the commit, then ack."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, request
+from flask_socketio import SocketIO, join_room
+from marshmallow import Schema, ValidationError
+
+from . import boards, cards, clusters, schemas, workshops
+from .actors import Actor
+from .config import Settings
+from .database import Database
+from .errors import DomainError, Invalid, RateLimited, TooLarge, Unauthorized
+from .event_log import Outcome, event_message, events_since
+from .models import Event
+from .ratelimit import RateLimiter
+from .snapshots import build_snapshot
+
+log = logging.getLogger("pinboard.realtime")
+
+
+@dataclass(frozen=True)
+class Operation:
+    schema: Schema
+    run: Callable[..., Outcome]
+
+
+OPERATIONS: dict[str, Operation] = {
+    "card:create": Operation(schemas.CardCreate(), cards.create_card),
+    "card:update": Operation(schemas.CardUpdate(), cards.update_card),
+    "card:move": Operation(schemas.CardMove(), cards.move_card),
+    "card:delete": Operation(schemas.CardDelete(), cards.delete_card),
+    "cluster:create": Operation(schemas.ClusterCreate(), clusters.create_cluster),
+    "cluster:update": Operation(schemas.ClusterUpdate(), clusters.update_cluster),
+    "cluster:move": Operation(schemas.ClusterMove(), clusters.move_cluster),
+    "cluster:delete": Operation(schemas.ClusterDelete(), clusters.delete_cluster),
+    "board:create": Operation(schemas.BoardCreate(), boards.create_board),
+    "board:update": Operation(schemas.BoardUpdate(), boards.update_board),
+    "board:move": Operation(schemas.BoardMove(), boards.move_board),
+    "board:activate": Operation(schemas.BoardActivate(), boards.activate_board),
+    "workshop:update": Operation(schemas.WorkshopUpdate(), workshops.update_workshop),
+}
+
+_sync_request = schemas.SyncRequest()
+
+
+def workshop_room(workshop_id: str) -> str:
+    return f"w:{workshop_id}"
+
+
+def ok(data: Any, seq: int | None) -> dict[str, Any]:
+    return {"ok": True, "data": data, "seq": seq}
+
+
+def failed(error: DomainError) -> dict[str, Any]:
+    return {"ok": False, "error": error.to_dict()}
+
+
+class Realtime:
+    def __init__(self, socketio: SocketIO, database: Database, settings: Settings, limiter: RateLimiter) -> None:
+        self.socketio = socketio
+        self.database = database
+        self.settings = settings
+        self.limiter = limiter
+        self.connections: dict[str, Actor] = {}
+
+    # ---- connection ------------------------------------------------------------------------
+
+    def connect(self, auth: Any) -> None:
+        if not isinstance(auth, dict):
+            raise ConnectionRefusedError("Send auth = {workshop, token | projector_key | moderator_key}.")
+        try:
+            with self.database.read() as session:
+                actor = workshops.authenticate(
+                    session,
+                    auth.get("workshop"),  # type: ignore[arg-type]
+                    moderator_key=auth.get("moderator_key"),
+                    projector_key=auth.get("projector_key"),
+                    token=auth.get("token"),
+                )
+        except Unauthorized as error:
+            raise ConnectionRefusedError(error.message) from None
+        self.connections[request.sid] = actor  # type: ignore[attr-defined]
+        join_room(workshop_room(actor.workshop_id))
+
+    def disconnect(self, *_: Any) -> None:
+        self.connections.pop(request.sid, None)  # type: ignore[attr-defined]
+
+    # ---- events ----------------------------------------------------------------------------
+
+    def handle(self, name: str, payload: Any) -> dict[str, Any]:
+        try:
+            actor = self._admit(payload)
+            if name == "sync":
+                return self._sync(actor, payload)
+            return self._run(OPERATIONS[name], actor, payload)
+        except DomainError as error:
+            return failed(error)
+        except Exception:
+            log.exception("unexpected error in %s", name)
+            return {"ok": False, "error": {"code": "internal", "message": "The server could not process this request."}}
+
+    def _admit(self, payload: Any) -> Actor:
+        actor = self.connections.get(request.sid)  # type: ignore[attr-defined]
+        if actor is None:
+            raise Unauthorized("This connection is not authenticated.")
+        if not actor.is_moderator and not self.limiter.allow(f"{actor.workshop_id}/{actor.label}"):
+            raise RateLimited("Too many requests; please wait a moment.")
+        if payload is not None and len(json.dumps(payload, default=str)) > self.settings.max_message_bytes:
+            raise TooLarge(f"Messages may be at most {self.settings.max_message_bytes} bytes.")
+        return actor
+
+    @staticmethod
+    def _validate(schema: Schema, payload: Any) -> dict[str, Any]:
+        if payload is None:
+            payload = {}
+        if not isinstance(payload, dict):
+            raise Invalid("The payload must be a JSON object.")
+        try:
+            return schema.load(payload)  # type: ignore[no-any-return]
+        except ValidationError as error:
+            raise Invalid("Some fields are not valid.", error.normalized_messages()) from None
+
+    def _run(self, operation: Operation, actor: Actor, payload: Any) -> dict[str, Any]:
+        arguments = self._validate(operation.schema, payload)
+        with self.database.write() as session:
+            outcome = operation.run(session, actor, **arguments)
+        self.broadcast(actor.workshop_id, outcome.events)
+        return ok(outcome.data, outcome.seq)
+
+    def broadcast(self, workshop_id: str, events: list[Event]) -> None:
+        for event in events:
+            self.socketio.emit("event", event_message(event), to=workshop_room(workshop_id))
+
+    def _sync(self, actor: Actor, payload: Any) -> dict[str, Any]:
+        since = self._validate(_sync_request, payload)["since"]
+        with self.database.read() as session:
+            workshop = workshops.find_open_workshop(session, actor.workshop_id)
+            if since is not None and since <= workshop.last_seq:
+                events = events_since(session, workshop.id, since, self.settings.sync_max_events)
+                if events is not None:
+                    messages = [event_message(e) for e in events]
+                    return ok({"events": messages}, workshop.last_seq)
+            snapshot = build_snapshot(session, actor)
+            return ok({"snapshot": snapshot}, snapshot["seq"])
+
+
+def register(socketio: SocketIO, app: Flask) -> Realtime:
+    realtime = Realtime(
+        socketio,
+        app.extensions["pinboard.db"],
+        app.config["PINBOARD"],
+        app.extensions["pinboard.rate_limiter"],
+    )
+    socketio.on_event("connect", realtime.connect)
+    socketio.on_event("disconnect", realtime.disconnect)
+    for name in [*OPERATIONS, "sync"]:
+        socketio.on_event(name, _handler(realtime, name))
+    app.extensions["pinboard.realtime"] = realtime
+    return realtime
+
+
+def _handler(realtime: Realtime, name: str) -> Callable[..., dict[str, Any]]:
+    def handle(payload: Any = None, *_: Any) -> dict[str, Any]:
+        return realtime.handle(name, payload)
+
+    handle.__name__ = f"on_{name.replace(':', '_')}"
+    return handle

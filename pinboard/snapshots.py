@@ -1,0 +1,58 @@
+"""The full state of a workshop as one client may see it, built in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from .actors import Actor
+from .models import Board, Card, Cluster, Participant
+from .schemas import board_out, card_out, cluster_out, workshop_out
+from .workshops import find_open_workshop
+
+
+def build_snapshot(session: Session, actor: Actor) -> dict[str, Any]:
+    workshop = find_open_workshop(session, actor.workshop_id)
+    boards = session.scalars(
+        select(Board).where(Board.workshop_id == workshop.id).order_by(Board.position, Board.id)
+    ).all()
+    board_ids = [board.id for board in boards]
+    clusters = session.scalars(
+        select(Cluster)
+        .where(Cluster.board_id.in_(board_ids), Cluster.deleted_at.is_(None))
+        .order_by(Cluster.position, Cluster.id)
+    ).all()
+    cards = session.scalars(
+        select(Card)
+        .options(joinedload(Card.author))
+        .where(Card.workshop_id == workshop.id, Card.deleted_at.is_(None))
+        .order_by(Card.position, Card.id)
+    ).all()
+    participant_count = session.scalar(
+        select(func.count(Participant.id)).where(Participant.workshop_id == workshop.id)
+    )
+    cards_by_container: dict[tuple[int, int | None], list[dict[str, Any]]] = defaultdict(list)
+    for card in cards:
+        cards_by_container[(card.board_id, card.cluster_id)].append(card_out.dump(card))
+    clusters_by_board: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for cluster in clusters:
+        payload = cluster_out.dump(cluster)
+        payload["cards"] = cards_by_container[(cluster.board_id, cluster.id)]
+        clusters_by_board[cluster.board_id].append(payload)
+    return {
+        "seq": workshop.last_seq,
+        "workshop": workshop_out.dump(workshop),
+        "you": {"role": actor.role.value, "participant_id": actor.participant_id},
+        "participant_count": participant_count,
+        "boards": [
+            {
+                **board_out.dump(board),
+                "clusters": clusters_by_board[board.id],
+                "unsorted": cards_by_container[(board.id, None)],
+            }
+            for board in boards
+        ],
+    }
