@@ -69,7 +69,7 @@ def create_card(
         workshop_id=workshop.id,
         board_id=board.id,
         cluster_id=cluster_id,
-        position=len(container),
+        position=0,
         text=text,
         color=color or DEFAULT_COLOR,
         author_id=actor.participant_id,
@@ -77,9 +77,10 @@ def create_card(
         client_id=client_id,
     )
     session.add(card)
+    final_index = ordering.place(container, card, None)
     session.flush()
     data = card_out.dump(card)
-    event = record(session, workshop, actor, "card.created", {"card": data})
+    event = record(session, workshop, actor, "card.created", {"card": data, "index": final_index})
     return Outcome(data, [event])
 
 

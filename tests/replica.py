@@ -1,0 +1,242 @@
+"""A client-side replica of a workshop, applying `event` messages the way every screen does.
+
+The JavaScript connection module (static/js/connection.js) follows the same rules: apply events
+in sequence order, ignore ones already applied, resync on a gap.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from typing import Any
+
+import socketio
+
+
+class Gap(Exception):
+    """An event arrived whose sequence number is not the next one."""
+
+
+def _take(items: list[dict[str, Any]], item_id: int) -> dict[str, Any] | None:
+    for index, item in enumerate(items):
+        if item["id"] == item_id:
+            return items.pop(index)
+    return None
+
+
+def _insert(items: list[dict[str, Any]], item: dict[str, Any], index: int | None) -> None:
+    items.insert(len(items) if index is None else min(index, len(items)), item)
+
+
+class Replica:
+    def __init__(self, snapshot: dict[str, Any]) -> None:
+        self.load(snapshot)
+
+    def load(self, snapshot: dict[str, Any]) -> None:
+        self.seq: int = snapshot["seq"]
+        self.workshop: dict[str, Any] = copy.deepcopy(snapshot["workshop"])
+        self.boards: list[dict[str, Any]] = copy.deepcopy(snapshot["boards"])
+
+    # ---- lookups ---------------------------------------------------------------------------
+
+    def board(self, board_id: int) -> dict[str, Any]:
+        return next(b for b in self.boards if b["id"] == board_id)
+
+    def container(self, board_id: int, cluster_id: int | None) -> list[dict[str, Any]]:
+        board = self.board(board_id)
+        if cluster_id is None:
+            return board["unsorted"]
+        return next(c for c in board["clusters"] if c["id"] == cluster_id)["cards"]
+
+    def _take_card(self, card_id: int) -> dict[str, Any] | None:
+        for board in self.boards:
+            for container in [board["unsorted"], *(c["cards"] for c in board["clusters"])]:
+                card = _take(container, card_id)
+                if card is not None:
+                    return card
+        return None
+
+    def cards(self) -> list[dict[str, Any]]:
+        return [
+            card
+            for board in self.boards
+            for container in [*(c["cards"] for c in board["clusters"]), board["unsorted"]]
+            for card in container
+        ]
+
+    # ---- applying events -------------------------------------------------------------------
+
+    def apply(self, message: dict[str, Any]) -> bool:
+        """Apply one event; False when it was already applied; Gap when one is missing."""
+        seq = message["seq"]
+        if seq <= self.seq:
+            return False
+        if seq != self.seq + 1:
+            raise Gap(f"expected {self.seq + 1}, got {seq}")
+        getattr(self, "_on_" + message["type"].replace(".", "_"))(message["data"])
+        self.seq = seq
+        return True
+
+    def _on_card_created(self, data: dict[str, Any]) -> None:
+        card = data["card"]
+        _insert(self.container(card["board_id"], card["cluster_id"]), dict(card), data["index"])
+
+    def _on_card_updated(self, data: dict[str, Any]) -> None:
+        card = data["card"]
+        for existing in self.cards():
+            if existing["id"] == card["id"]:
+                existing.update(text=card["text"], color=card["color"], updated_at=card["updated_at"])
+
+    def _on_card_moved(self, data: dict[str, Any]) -> None:
+        card = self._take_card(data["card_id"])
+        assert card is not None, f"moved card {data['card_id']} is unknown"
+        card["board_id"], card["cluster_id"] = data["board_id"], data["cluster_id"]
+        _insert(self.container(data["board_id"], data["cluster_id"]), card, data["index"])
+
+    def _on_card_deleted(self, data: dict[str, Any]) -> None:
+        self._take_card(data["card_id"])
+
+    def _on_cluster_created(self, data: dict[str, Any]) -> None:
+        cluster = {**data["cluster"], "cards": []}
+        _insert(self.board(cluster["board_id"])["clusters"], cluster, data["index"])
+
+    def _on_cluster_updated(self, data: dict[str, Any]) -> None:
+        cluster = data["cluster"]
+        for existing in self.board(cluster["board_id"])["clusters"]:
+            if existing["id"] == cluster["id"]:
+                existing.update(name=cluster["name"], list_style=cluster["list_style"])
+
+    def _on_cluster_moved(self, data: dict[str, Any]) -> None:
+        clusters = self.board(data["board_id"])["clusters"]
+        cluster = _take(clusters, data["cluster_id"])
+        assert cluster is not None
+        _insert(clusters, cluster, data["index"])
+
+    def _on_cluster_deleted(self, data: dict[str, Any]) -> None:
+        board = self.board(data["board_id"])
+        cluster = _take(board["clusters"], data["cluster_id"])
+        assert cluster is not None
+        for card in cluster["cards"]:
+            card["cluster_id"] = None
+            board["unsorted"].append(card)
+
+    def _on_board_created(self, data: dict[str, Any]) -> None:
+        board = copy.deepcopy(data["board"])
+        board["clusters"] = [{**c, "cards": []} for c in board["clusters"]]
+        board["unsorted"] = []
+        _insert(self.boards, board, data["index"])
+
+    def _on_board_updated(self, data: dict[str, Any]) -> None:
+        board = self.board(data["board"]["id"])
+        board.update(title=data["board"]["title"], settings=data["board"]["settings"])
+
+    def _on_board_moved(self, data: dict[str, Any]) -> None:
+        board = _take(self.boards, data["board_id"])
+        assert board is not None
+        _insert(self.boards, board, data["index"])
+
+    def _on_board_activated(self, data: dict[str, Any]) -> None:
+        self.workshop["active_board_id"] = data["board_id"]
+
+    def _on_workshop_updated(self, data: dict[str, Any]) -> None:
+        self.workshop = dict(data["workshop"])
+
+    # ---- comparison ------------------------------------------------------------------------
+
+    def shape(self) -> list[Any]:
+        return shape_of({"boards": self.boards, "workshop": self.workshop})
+
+
+def shape_of(snapshot: dict[str, Any]) -> list[Any]:
+    """What every replica must agree on: order, names, settings, card texts and colours."""
+
+    def cards(items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return [(c["id"], c["text"], c["color"], c["board_id"], c["cluster_id"]) for c in items]
+
+    return [
+        snapshot["workshop"].get("active_board_id"),
+        [
+            (
+                b["id"],
+                b["title"],
+                sorted(b["settings"].items()),
+                [(c["id"], c["name"], c["list_style"], cards(c["cards"])) for c in b["clusters"]],
+                cards(b["unsorted"]),
+            )
+            for b in snapshot["boards"]
+        ],
+    ]
+
+
+class LiveClient:
+    """A python-socketio client that keeps a replica: sync on connect, events in order,
+    resync on a gap. This is what a phone or the projector does."""
+
+    def __init__(self, url: str, auth: dict[str, Any], transports: list[str] | None = None) -> None:
+        self.url = url
+        self.auth = auth
+        self.transports = transports or ["websocket"]
+        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.replica: Replica | None = None
+        self.received: list[dict[str, Any]] = []
+        self.resyncs = 0
+        self._lock = threading.RLock()
+        self._pending: list[dict[str, Any]] = []
+        self.sio.on("event", self._on_event)
+        self.sio.on("connect", self._on_connect)
+
+    def connect(self) -> LiveClient:
+        self.sio.connect(self.url, auth=self.auth, transports=self.transports, wait_timeout=10)
+        self.sync()
+        return self
+
+    def _on_connect(self) -> None:
+        if self.replica is not None:  # a reconnect: catch up in the background
+            self.sio.start_background_task(self.sync)
+
+    def _on_event(self, message: dict[str, Any]) -> None:
+        with self._lock:
+            self.received.append(message)
+            if self.replica is None:
+                self._pending.append(message)
+                return
+            try:
+                self.replica.apply(message)
+            except Gap:
+                self.resyncs += 1
+                self.sio.start_background_task(self.sync)
+
+    def sync(self) -> None:
+        since = self.replica.seq if self.replica else None
+        reply = self.sio.call("sync", {} if since is None else {"since": since}, timeout=15)
+        assert reply["ok"], reply
+        with self._lock:
+            if "snapshot" in reply["data"]:
+                self.replica = Replica(reply["data"]["snapshot"])
+            else:
+                assert self.replica is not None
+                for message in reply["data"]["events"]:
+                    self.replica.apply(message)
+            pending, self._pending = self._pending, []
+            for message in sorted(pending, key=lambda m: m["seq"]):
+                if message["seq"] == self.replica.seq + 1:
+                    self.replica.apply(message)
+
+    def call(self, event: str, payload: dict[str, Any], timeout: float = 15) -> dict[str, Any]:
+        return self.sio.call(event, payload, timeout=timeout)  # type: ignore[no-any-return]
+
+    def wait_for_seq(self, seq: int, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self.replica is not None and self.replica.seq >= seq:
+                    return
+            time.sleep(0.02)
+        raise AssertionError(
+            f"replica stuck at seq {self.replica.seq if self.replica else None}, wanted {seq}"
+        )
+
+    def close(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
