@@ -280,14 +280,14 @@ class LiveServer:
             **self.env,
         }
         self.log_path = self.workdir / f"server-{self.port}-{secrets.token_hex(3)}.log"
-        log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "run.py"), "--port", str(self.port)],
-            cwd=self.workdir,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, str(ROOT / "run.py"), "--port", str(self.port)],
+                cwd=self.workdir,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -340,3 +340,20 @@ def chromium_path() -> str:
     if not path:
         pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run installs it)")
     return path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI (PINBOARD_REQUIRE_ALL_TESTS=1) a missing service or browser is an error, not a skip."""
+    if not os.environ.get("PINBOARD_REQUIRE_ALL_TESTS"):
+        return
+    missing = [
+        name
+        for name, present in (
+            ("PINBOARD_TEST_DATABASE_URL", PG_URL),
+            ("PINBOARD_TEST_REDIS_URL", REDIS_URL),
+            ("chromium", shutil.which("chromium")),
+        )
+        if not present
+    ]
+    if missing:
+        raise pytest.UsageError(f"PINBOARD_REQUIRE_ALL_TESTS is set but missing: {', '.join(missing)}")

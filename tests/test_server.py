@@ -1,0 +1,178 @@
+"""The real server: `python run.py` on a free port, driven by python-socketio clients."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+
+import pytest
+import requests
+
+from tests.replica import LiveClient, shape_of
+
+pytestmark = pytest.mark.server
+
+
+def create_workshop(url: str) -> dict:
+    response = requests.post(
+        f"{url}/api/workshops",
+        json={
+            "title": "Kommunale Steuerung und Empowerment im Netzwerk",
+            "event": "Die vernetzte Kommune",
+            "date": "2017-06-14",
+            "place": "Düsseldorf",
+            "agenda": ["Begrüßung und Einführung", "Erfahrungsaustausch"],
+            "boards": [{"title": "Einstieg", "clusters": ["Spannungsfelder", "Handlungsansätze"]}],
+        },
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def join(url: str, code: str, name: str = "") -> dict:
+    response = requests.post(f"{url}/api/join", json={"code": code, "name": name}, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def snapshot(url: str, workshop_id: str, secret: str) -> dict:
+    response = requests.get(
+        f"{url}/api/workshops/{workshop_id}",
+        headers={"Authorization": f"Bearer {secret}"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def participant_client(url: str, workshop: dict, name: str, transports: list[str] | None = None) -> LiveClient:
+    joined = join(url, workshop["join_code"].lower(), name)
+    return LiveClient(url, {"workshop": workshop["id"], "token": joined["participant_token"]}, transports).connect()
+
+
+def moderator_client(url: str, workshop: dict) -> LiveClient:
+    return LiveClient(url, {"workshop": workshop["id"], "moderator_key": workshop["moderator_key"]}).connect()
+
+
+def test_a_small_workshop_runs_end_to_end(live_server) -> None:
+    server = live_server()
+    workshop = create_workshop(server.url)
+    moderator = moderator_client(server.url, workshop)
+    anna = participant_client(server.url, workshop, "Anna")
+    ben = participant_client(server.url, workshop, "", transports=["polling"])
+    clients = [moderator, anna, ben]
+    try:
+        board = moderator.replica.boards[0]
+        cluster_id = board["clusters"][1]["id"]
+
+        posted = anna.call("card:create", {"client_id": uuid.uuid4().hex, "board_id": board["id"], "text": "Augenhöhe → herstellen"})
+        assert posted["ok"], posted
+        for client in clients:
+            client.wait_for_seq(posted["seq"])
+            assert [c["text"] for c in client.replica.board(board["id"])["unsorted"]] == ["Augenhöhe → herstellen"]
+
+        moved = moderator.call("card:move", {"card_id": posted["data"]["id"], "cluster_id": cluster_id, "index": 0})
+        assert moved["ok"], moved
+        for client in clients:
+            client.wait_for_seq(moved["seq"])
+            assert [c["id"] for c in client.replica.container(board["id"], cluster_id)] == [posted["data"]["id"]]
+            assert client.replica.board(board["id"])["unsorted"] == []
+
+        forbidden = ben.call("card:move", {"card_id": posted["data"]["id"], "cluster_id": None})
+        assert forbidden == {"ok": False, "error": {"code": "forbidden", "message": forbidden["error"]["message"]}}
+
+        server_state = shape_of(snapshot(server.url, workshop["id"], workshop["moderator_key"]))
+        for client in clients:
+            assert client.replica.shape() == server_state
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_a_resent_card_arrives_once(live_server) -> None:
+    server = live_server()
+    workshop = create_workshop(server.url)
+    anna = participant_client(server.url, workshop, "Anna")
+    moderator = moderator_client(server.url, workshop)
+    try:
+        board_id = anna.replica.boards[0]["id"]
+        card = {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": "Leitsätze erstellen"}
+        first, second = anna.call("card:create", card), anna.call("card:create", card)
+        assert first["ok"] and second["ok"]
+        assert first["data"]["id"] == second["data"]["id"]
+        assert second["seq"] is None  # nothing new happened
+        later = anna.call("card:create", {**card, "client_id": uuid.uuid4().hex, "text": "Feedback geben"})
+        moderator.wait_for_seq(later["seq"])
+        created = Counter(m["data"]["card"]["id"] for m in moderator.received if m["type"] == "card.created")
+        assert created == {first["data"]["id"]: 1, later["data"]["id"]: 1}
+    finally:
+        anna.close()
+        moderator.close()
+
+
+def test_acknowledged_cards_survive_a_killed_server(live_server) -> None:
+    server = live_server()
+    workshop = create_workshop(server.url)
+    anna = participant_client(server.url, workshop, "Anna")
+    board_id = anna.replica.boards[0]["id"]
+    acked = []
+    for number in range(5):
+        reply = anna.call("card:create", {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": f"Karte {number}"})
+        assert reply["ok"], reply
+        acked.append(reply["data"]["id"])
+    anna.close()
+    server.kill()  # SIGKILL right after the last ack: no shutdown, no flush
+
+    restarted = live_server()
+    state = snapshot(restarted.url, workshop["id"], workshop["projector_key"])
+    assert [c["id"] for c in state["boards"][0]["unsorted"]] == acked
+    assert state["seq"] == 5
+
+
+def test_a_client_that_was_away_catches_up_with_sync(live_server) -> None:
+    server = live_server()
+    workshop = create_workshop(server.url)
+    moderator = moderator_client(server.url, workshop)
+    anna = participant_client(server.url, workshop, "Anna")
+    try:
+        board_id = moderator.replica.boards[0]["id"]
+        anna.close()
+        last = None
+        for number in range(3):
+            last = moderator.call("card:create", {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": f"Notiz {number}"})
+        anna.sio.connect(server.url, auth=anna.auth, transports=["websocket"], wait_timeout=10)
+        anna.sync()
+        assert anna.replica.seq == last["seq"]
+        assert anna.replica.shape() == shape_of(snapshot(server.url, workshop["id"], workshop["moderator_key"]))
+    finally:
+        anna.close()
+        moderator.close()
+
+
+@pytest.mark.parametrize("async_mode", ["threading", "gevent"])
+def test_other_async_modes_serve_the_same_protocol(live_server, async_mode: str) -> None:
+    server = live_server(async_mode=async_mode)
+    workshop = create_workshop(server.url)
+    moderator = moderator_client(server.url, workshop)
+    anna = participant_client(server.url, workshop, "Anna")
+    try:
+        board_id = anna.replica.boards[0]["id"]
+        posted = anna.call("card:create", {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": "Transparenz darstellen"})
+        assert posted["ok"], posted
+        moderator.wait_for_seq(posted["seq"])
+        assert moderator.replica.board(board_id)["unsorted"][0]["text"] == "Transparenz darstellen"
+    finally:
+        anna.close()
+        moderator.close()
+
+
+def test_bad_credentials_are_refused_with_a_message(live_server) -> None:
+    import socketio
+
+    server = live_server()
+    workshop = create_workshop(server.url)
+    client = socketio.Client()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(server.url, auth={"workshop": workshop["id"], "moderator_key": "guess"}, transports=["websocket"], wait_timeout=5)
+    assert not client.connected
