@@ -87,7 +87,11 @@ def create_app(
     )
 
     from . import api, pages, realtime
+    from .assets import init_assets
+    from .i18n import init_i18n
 
+    init_i18n(app)
+    init_assets(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     realtime.register(socketio, app)

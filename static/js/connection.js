@@ -1,0 +1,238 @@
+// The one connection module every screen uses: Socket.IO with reconnect and backoff, catching
+// up with `sync {since}` after a gap, applying `event` messages in sequence order (ignoring
+// duplicates, resyncing on a gap) and an outbox kept in localStorage, so that nothing typed
+// while offline is lost and each change reaches the server exactly once (client_id).
+
+import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
+import { BoardModel, Gap } from "./board-model.js";
+
+const CALL_TIMEOUT_MS = 10000;
+const RETRY_MS = 2000;
+// Errors after which sending the same message again can succeed.
+const RETRYABLE = new Set(["timeout", "offline", "rate_limited", "internal"]);
+
+// A random id for idempotent creates. crypto.randomUUID needs a secure context, which a phone
+// on the venue's Wi-Fi talking plain HTTP to a laptop does not have; getRandomValues works anywhere.
+export function newClientId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+class Outbox {
+  constructor(storageKey) {
+    this.storageKey = storageKey;
+    this.entries = [];
+    if (storageKey) {
+      try {
+        this.entries = JSON.parse(localStorage.getItem(storageKey) || "[]");
+      } catch {
+        this.entries = [];
+      }
+    }
+  }
+
+  save() {
+    if (!this.storageKey) return;
+    try {
+      localStorage.setItem(this.storageKey, JSON.stringify(this.entries));
+    } catch {
+      // Storage full or disabled: the entries still live in memory until the page closes.
+    }
+  }
+
+  add(entry) {
+    this.entries.push(entry);
+    this.save();
+  }
+
+  remove(entry) {
+    this.entries = this.entries.filter((e) => e.id !== entry.id);
+    this.save();
+  }
+
+  pending() {
+    return this.entries.filter((e) => !e.error);
+  }
+}
+
+export class Connection extends EventTarget {
+  // auth: the Socket.IO auth object ({workshop, token} | {workshop, projector_key} | {workshop, moderator_key}).
+  // outboxKey: localStorage key for the outbox (null keeps it in memory only).
+  constructor({ auth, outboxKey = null }) {
+    super();
+    this.model = null;
+    this.status = "connecting";
+    this.outbox = new Outbox(outboxKey);
+    this.syncing = null;
+    this.buffered = [];
+    this.flushing = false;
+    this.retryTimer = null;
+    this.socket = io({
+      auth,
+      autoConnect: false,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 8000,
+      randomizationFactor: 0.5,
+      timeout: CALL_TIMEOUT_MS,
+    });
+    this.socket.on("connect", () => this.onConnect());
+    this.socket.on("disconnect", () => this.setStatus("offline"));
+    this.socket.on("connect_error", (error) => this.onConnectError(error));
+    this.socket.on("event", (message) => this.onEvent(message));
+    window.addEventListener("online", () => this.wake());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") this.wake();
+    });
+  }
+
+  start() {
+    this.socket.connect();
+    return this;
+  }
+
+  close() {
+    this.socket.disconnect();
+  }
+
+  setStatus(status) {
+    if (this.status === status) return;
+    this.status = status;
+    this.emitLocal("status", { status });
+  }
+
+  emitLocal(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  wake() {
+    if (!this.socket.connected) {
+      if (this.status !== "refused") this.socket.connect();
+      return;
+    }
+    this.sync().then(() => this.flush());
+  }
+
+  async onConnect() {
+    this.setStatus("syncing");
+    await this.sync();
+    if (this.socket.connected) this.setStatus("online");
+    this.flush();
+  }
+
+  onConnectError(error) {
+    if (this.socket.active) {
+      this.setStatus("offline"); // a network problem: Socket.IO keeps trying with backoff
+      return;
+    }
+    this.setStatus("refused"); // the server said no: retrying would not help
+    this.emitLocal("refused", { message: error.message });
+  }
+
+  // ---- calls -----------------------------------------------------------------------------
+
+  // Send one event and resolve with its ack ({ok, data, seq} | {ok: false, error}); never rejects.
+  call(event, payload = {}, timeout = CALL_TIMEOUT_MS) {
+    if (!this.socket.connected) {
+      return Promise.resolve({ ok: false, error: { code: "offline", message: "Not connected." } });
+    }
+    return new Promise((resolve) => {
+      this.socket.timeout(timeout).emit(event, payload, (error, ack) => {
+        if (error) resolve({ ok: false, error: { code: "timeout", message: "No answer from the server." } });
+        else resolve(ack);
+      });
+    });
+  }
+
+  // ---- catching up -----------------------------------------------------------------------
+
+  sync() {
+    if (!this.syncing) {
+      this.syncing = this.runSync().finally(() => {
+        this.syncing = null;
+      });
+    }
+    return this.syncing;
+  }
+
+  async runSync() {
+    const since = this.model ? this.model.seq : null;
+    const ack = await this.call("sync", since == null ? {} : { since });
+    if (!ack.ok) return;
+    if (ack.data.snapshot) {
+      if (this.model) this.model.load(ack.data.snapshot);
+      else this.model = new BoardModel(ack.data.snapshot);
+      this.emitLocal("snapshot", { model: this.model });
+    } else {
+      for (const message of ack.data.events) this.applyEvent(message);
+    }
+    const buffered = this.buffered.sort((a, b) => a.seq - b.seq);
+    this.buffered = [];
+    for (const message of buffered) {
+      if (message.seq > this.model.seq) this.onEvent(message);
+    }
+  }
+
+  onEvent(message) {
+    if (!this.model || this.syncing) {
+      this.buffered.push(message);
+      return;
+    }
+    try {
+      this.applyEvent(message);
+    } catch (error) {
+      if (!(error instanceof Gap)) throw error;
+      this.buffered.push(message);
+      this.sync();
+    }
+  }
+
+  applyEvent(message) {
+    if (this.model.apply(message)) this.emitLocal("change", message);
+  }
+
+  // ---- the outbox ------------------------------------------------------------------------
+
+  // Queue a change that must reach the server exactly once, even across reloads and offline
+  // periods. card:create payloads get a client_id here, which makes resending harmless.
+  send(event, payload) {
+    const entry = { id: newClientId(), event, payload: { ...payload }, queuedAt: Date.now() };
+    if (event === "card:create" && !entry.payload.client_id) entry.payload.client_id = entry.id;
+    this.outbox.add(entry);
+    this.emitLocal("outbox", { entries: this.outbox.entries });
+    this.flush();
+    return entry;
+  }
+
+  discard(entry) {
+    this.outbox.remove(entry);
+    this.emitLocal("outbox", { entries: this.outbox.entries });
+  }
+
+  async flush() {
+    if (this.flushing || !this.socket.connected) return;
+    this.flushing = true;
+    try {
+      for (const entry of this.outbox.pending()) {
+        const ack = await this.call(entry.event, entry.payload);
+        if (ack.ok || (entry.event === "card:delete" && ack.error.code === "not_found")) {
+          this.outbox.remove(entry);
+          this.emitLocal("sent", { entry, ack });
+        } else if (RETRYABLE.has(ack.error.code)) {
+          this.scheduleRetry();
+          break;
+        } else {
+          entry.error = ack.error; // kept, and shown, so the participant can copy the text
+          this.outbox.save();
+        }
+        this.emitLocal("outbox", { entries: this.outbox.entries });
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  scheduleRetry() {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.flush(), RETRY_MS);
+  }
+}
