@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from . import workshops
+from . import credentials, workshops
 from .config import Settings
 from .database import Database
 from .errors import DomainError, Forbidden, Invalid, Unauthorized
@@ -103,6 +103,24 @@ def snapshot(workshop_id: str) -> Response:
     with _db().read() as session:
         actor = workshops.authenticate_bearer(session, workshop_id, secret)
         return jsonify(build_snapshot(session, actor))
+
+
+@blueprint.get("/api/workshops/<workshop_id>/links")
+def links(workshop_id: str) -> Response:
+    """The workshop's links again, for the moderator (who presents the moderator key)."""
+    secret = _bearer()
+    with _db().read() as session:
+        actor = workshops.authenticate(session, workshop_id, moderator_key=secret)
+        workshop = workshops.find_open_workshop(session, actor.workshop_id)
+        join_code = workshop.join_code or ""
+    projector_key = credentials.derive_secret(secret, workshops.PROJECTOR)
+    return jsonify(
+        {
+            "join_code": join_code,
+            "projector_key": projector_key,
+            "links": workshop_links(workshop_id, join_code, secret, projector_key),
+        }
+    )
 
 
 @blueprint.get("/healthz")

@@ -6,6 +6,7 @@ random, so a fast hash is enough, and a leaked database holds nothing that lets 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -17,6 +18,16 @@ JOIN_CODE_LENGTH = 6
 
 def new_secret() -> str:
     return secrets.token_urlsafe(24)
+
+
+def derive_secret(moderator_key: str, purpose: str) -> str:
+    """A key for a lesser role (e.g. the read-only projector), derived from the moderator key.
+
+    Only hashes are stored, so the server could not show a projector link again later; deriving
+    it lets the moderator, who presents the moderator key, always get it back.
+    """
+    digest = hmac.new(moderator_key.encode(), purpose.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
 
 
 def new_workshop_id() -> str:

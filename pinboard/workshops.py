@@ -18,6 +18,9 @@ from .models import Participant, Workshop, utcnow
 from .schemas import workshop_out
 
 
+PROJECTOR = "projector"
+
+
 @dataclass(frozen=True)
 class NewWorkshop:
     workshop: Workshop
@@ -51,7 +54,7 @@ def create_workshop(
     boards: list[dict[str, Any]] | None = None,
 ) -> NewWorkshop:
     moderator_key = credentials.new_secret()
-    projector_key = credentials.new_secret()
+    projector_key = credentials.derive_secret(moderator_key, PROJECTOR)
     workshop = Workshop(
         id=credentials.new_workshop_id(),
         title=title,

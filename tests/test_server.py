@@ -176,3 +176,21 @@ def test_bad_credentials_are_refused_with_a_message(live_server) -> None:
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.connect(server.url, auth={"workshop": workshop["id"], "moderator_key": "guess"}, transports=["websocket"], wait_timeout=5)
     assert not client.connected
+
+
+def test_the_moderator_gets_the_links_back(live_server) -> None:
+    server = live_server()
+    workshop = create_workshop(server.url)
+    response = requests.get(
+        f"{server.url}/api/workshops/{workshop['id']}/links",
+        headers={"Authorization": f"Bearer {workshop['moderator_key']}"},
+        timeout=10,
+    )
+    assert response.status_code == 200
+    assert response.json() == {"join_code": workshop["join_code"], "projector_key": workshop["projector_key"], "links": workshop["links"]}
+    refused = requests.get(
+        f"{server.url}/api/workshops/{workshop['id']}/links",
+        headers={"Authorization": f"Bearer {workshop['projector_key']}"},
+        timeout=10,
+    )
+    assert refused.status_code == 401
