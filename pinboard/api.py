@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from . import credentials, workshops
 from .config import Settings
 from .database import Database
+from .network import public_base_url
 from .errors import DomainError, Forbidden, Invalid, Unauthorized
 from .schemas import JoinRequest, WorkshopCreate
 from .snapshots import build_snapshot
@@ -50,8 +51,7 @@ def _bearer() -> str:
 
 
 def absolute_url(path: str) -> str:
-    base = _settings().public_url.rstrip("/") or request.host_url.rstrip("/")
-    return f"{base}{path}"
+    return f"{public_base_url(request, _settings())}{path}"
 
 
 def workshop_links(workshop_id: str, join_code: str, moderator_key: str, projector_key: str) -> dict[str, str]:

@@ -66,14 +66,6 @@ def _settings(config: str | None, **overrides: Any) -> Settings:
         raise click.UsageError(str(error)) from None
 
 
-def lan_addresses() -> list[str]:
-    try:
-        _, _, addresses = socket.gethostbyname_ex(socket.gethostname())
-    except OSError:
-        return []
-    return sorted({a for a in addresses if not a.startswith("127.")})
-
-
 @cli.command()
 @click.option("--host", default=None, help="Address to listen on (0.0.0.0: reachable from the room's Wi-Fi).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default 5000).")
@@ -92,14 +84,26 @@ def run(host: str | None, port: int | None, config: str | None, async_mode: str 
 def _announce(settings: Settings) -> None:
     shown_hosts = [settings.host]
     if settings.host in ("0.0.0.0", "::"):
+        from .network import lan_addresses
+
         shown_hosts = ["127.0.0.1", *lan_addresses()]
-    click.echo(f"pinboard is running ({settings.async_mode}); open one of:")
+    click.echo(f"pinboard is running ({settings.async_mode}, {_database_label(settings)}).")
     for shown in shown_hosts:
-        click.echo(f"  http://{shown}:{settings.port}/")
+        click.echo(f"  Start page (create a workshop): http://{shown}:{settings.port}/")
+        click.echo(f"  Participants join at:          http://{shown}:{settings.port}/j")
     if settings.host in ("0.0.0.0", "::"):
-        click.echo("Participants on the same network join with the LAN address above.")
-    click.echo("Press Ctrl+C to stop.", err=False)
+        click.echo("Phones on the same network use the LAN address; the QR code on the board shows it.")
+    else:
+        click.echo("Only this computer can reach it; use --host 0.0.0.0 to let phones in the room join.")
+    click.echo("Press Ctrl+C to stop.")
     sys.stdout.flush()
+
+
+def _database_label(settings: Settings) -> str:
+    url = settings.resolved_database_url()
+    if url.startswith("sqlite"):
+        return "SQLite " + url.split("///", 1)[-1]
+    return url.split("://", 1)[0] + " database"
 
 
 def serve(app: Any, settings: Settings) -> None:

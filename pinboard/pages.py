@@ -11,6 +11,7 @@ from .credentials import normalise_join_code
 from .database import Database
 from .i18n import use_language
 from .models import Workshop
+from .network import public_base_url
 
 blueprint = Blueprint("pages", __name__)
 
@@ -39,8 +40,7 @@ def _workshop_by_code(code: str) -> Workshop | None:
 
 
 def join_url(code: str) -> str:
-    base = _settings().public_url.rstrip("/") or request.host_url.rstrip("/")
-    return f"{base}/j/{code}"
+    return f"{public_base_url(request, _settings())}/j/{code}"
 
 
 @blueprint.get("/")

@@ -194,3 +194,17 @@ def test_the_moderator_gets_the_links_back(live_server) -> None:
         timeout=10,
     )
     assert refused.status_code == 401
+
+
+def test_the_documented_example_script_runs_a_whole_workshop(live_server) -> None:
+    import runpy
+
+    server = live_server()
+    example = runpy.run_path(str(__import__("tests.conftest", fromlist=["ROOT"]).ROOT / "docs" / "examples" / "small_workshop.py"))
+    final = example["main"](server.url)
+    board = final["boards"][0]
+    assert board["settings"]["locked"] is True
+    assert [c["name"] for c in board["clusters"]] == ["Rahmenbedingungen und Grundhaltung", "Spannungsfelder", "Handlungsansätze"]
+    assert [len(c["cards"]) for c in board["clusters"]] == [1, 2, 0]
+    assert board["unsorted"] == []
+    assert final["seq"] == 8  # 3 cards, 3 moves, 1 cluster, 1 lock: one event each, no gaps
