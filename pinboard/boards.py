@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from . import ordering
 from .actors import Actor
-from .errors import NotFound
+from .errors import NotFound, reject_unknown
 from .event_log import Outcome, lock_workshop, record
 from .models import Board, Cluster, Workshop
 from .schemas import board_out, cluster_out
@@ -78,7 +78,7 @@ def update_board(session: Session, actor: Actor, *, board_id: int, **changes: An
     actor.require_moderator("change a board")
     workshop = lock_workshop(session, actor.workshop_id)
     board = find_board(session, actor, board_id)
-    for name, value in changes.items():
+    for name, value in reject_unknown(changes, ("title", *SETTINGS)).items():
         setattr(board, name, value)
     data = board_out.dump(board)
     event = record(session, workshop, actor, "board.updated", {"board": data})

@@ -126,10 +126,13 @@ def move_card(
     else:
         target_board = source_board
     _check_may_move(actor, source_board, target_board)
+    source = (card.board_id, card.cluster_id)
     siblings = [c for c in ordering.cards_in(session, target_board.id, cluster_id) if c.id != card.id]
     card.board_id = target_board.id
     card.cluster_id = cluster_id
     final_index = ordering.place(siblings, card, index)
+    if source != (target_board.id, cluster_id):
+        ordering.renumber([c for c in ordering.cards_in(session, *source) if c.id != card.id])
     data = {
         "card_id": card.id,
         "board_id": target_board.id,
@@ -158,6 +161,8 @@ def delete_card(session: Session, actor: Actor, *, card_id: int) -> Outcome:
         raise Forbidden("Participants may delete only their own cards.")
     _require_open(session.get_one(Board, card.board_id), actor)
     card.deleted_at = utcnow()
+    session.flush()
+    ordering.renumber(ordering.cards_in(session, card.board_id, card.cluster_id))
     data = {"card_id": card.id, "board_id": card.board_id, "cluster_id": card.cluster_id}
     event = record(session, workshop, actor, "card.deleted", data)
     return Outcome(data, [event])

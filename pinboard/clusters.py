@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from . import ordering
 from .actors import Actor
 from .boards import find_board
-from .errors import NotFound
+from .errors import NotFound, reject_unknown
 from .event_log import Outcome, lock_workshop, record
 from .models import Cluster, utcnow
 from .schemas import cluster_out
@@ -65,7 +65,7 @@ def update_cluster(session: Session, actor: Actor, *, cluster_id: int, **changes
     actor.require_moderator("change a cluster")
     workshop = lock_workshop(session, actor.workshop_id)
     cluster = find_cluster(session, actor, cluster_id)
-    for name, value in changes.items():
+    for name, value in reject_unknown(changes, ("name", "list_style")).items():
         setattr(cluster, name, value)
     data = cluster_out.dump(cluster)
     event = record(session, workshop, actor, "cluster.updated", {"cluster": data})

@@ -6,6 +6,7 @@ settings (for example the async mode) before any networking library is imported.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import tomllib
@@ -49,10 +50,17 @@ class Settings:
             raise ConfigError(f"sqlite_synchronous must be one of {', '.join(SQLITE_SYNCHRONOUS)}")
         if not 0 < self.port < 65536:
             raise ConfigError("port must be between 1 and 65535")
-        for name in ("rate_limit_per_minute", "rate_limit_burst", "max_message_bytes"):
+        for name in ("rate_limit_per_minute", "rate_limit_burst", "max_message_bytes", "sync_max_events"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
-        return replace(self, sqlite_synchronous=self.sqlite_synchronous.upper())
+        for name in ("proxy_count", "sqlite_busy_timeout_ms"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must not be negative")
+        if self.log_level.upper() not in logging.getLevelNamesMapping():
+            raise ConfigError("log_level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return replace(
+            self, sqlite_synchronous=self.sqlite_synchronous.upper(), log_level=self.log_level.upper()
+        )
 
     @property
     def instance_dir(self) -> Path:
@@ -67,20 +75,25 @@ class Settings:
         if self.secret_key:
             return self.secret_key
         key_file = self.instance_dir / "secret_key"
-        if not key_file.exists():
-            self.instance_dir.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_hex(32))
-            key_file.chmod(0o600)
-        return key_file.read_text().strip()
+        self.instance_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_hex(32))
+        key = key_file.read_text().strip()
+        if len(key) < 32:
+            raise ConfigError(f"{key_file} holds no usable secret key; delete it to generate one")
+        return key
 
 
 def _coerce(name: str, raw: Any, template: Any) -> Any:
     try:
-        if isinstance(template, bool):
-            if isinstance(raw, str):
-                return raw.strip().lower() in ("1", "true", "yes", "on")
-            return bool(raw)
         if isinstance(template, int):
+            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                raise ValueError(f"expected a whole number, got {raw!r}")
             return int(raw)
         if isinstance(template, list):
             if isinstance(raw, str):
@@ -102,8 +115,11 @@ def load_settings(
     values: dict[str, Any] = {}
     path = Path(config_file or environ.get("PINBOARD_CONFIG", "config.toml"))
     if path.exists():
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        try:
+            with path.open("rb") as handle:
+                data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path} is not valid TOML: {error}") from None
         unknown = set(data) - {f.name for f in fields(Settings)}
         if unknown:
             raise ConfigError(f"unknown settings in {path}: {', '.join(sorted(unknown))}")

@@ -56,3 +56,11 @@ class RateLimited(DomainError):
 class TooLarge(DomainError):
     code = "too_large"
     http_status = 413
+
+
+def reject_unknown(changes: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The changes, if every name in them may be changed; Invalid otherwise."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise Invalid(f"Cannot change {', '.join(sorted(unknown))}.")
+    return changes

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from . import boards as board_ops
 from . import credentials
 from .actors import Actor
-from .errors import NotFound, Unauthorized
+from .errors import NotFound, Unauthorized, reject_unknown
 from .event_log import Outcome, lock_workshop, record
 from .models import Participant, Workshop, utcnow
 from .schemas import workshop_out
@@ -144,12 +144,13 @@ def authenticate_bearer(session: Session, workshop_id: str, secret: str) -> Acto
 
 
 _FIELD_NAMES = {"event": "event_name"}
+UPDATABLE = ("title", "event", "date", "place", "language", "agenda")
 
 
 def update_workshop(session: Session, actor: Actor, **changes: Any) -> Outcome:
     actor.require_moderator("change the workshop")
     workshop = lock_workshop(session, actor.workshop_id)
-    for name, value in changes.items():
+    for name, value in reject_unknown(changes, UPDATABLE).items():
         setattr(workshop, _FIELD_NAMES.get(name, name), value)
     data = workshop_out.dump(workshop)
     event = record(session, workshop, actor, "workshop.updated", {"workshop": data})
