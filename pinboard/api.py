@@ -94,6 +94,7 @@ def join() -> Response:
             "participant_id": joined.participant.id,
             "participant_token": joined.token,
         }
+    current_app.extensions["pinboard.realtime"].participant_joined(body["workshop_id"])
     return jsonify(body)
 
 

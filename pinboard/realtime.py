@@ -21,9 +21,10 @@ from .errors import DomainError, Invalid, RateLimited, TooLarge, Unauthorized
 from .event_log import Outcome, event_message, events_since
 from .models import Event
 from .ratelimit import RateLimiter
-from .snapshots import build_snapshot
+from .snapshots import build_snapshot, participant_count
 
 log = logging.getLogger("pinboard.realtime")
+PRESENCE_INTERVAL = 1.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Realtime:
         self.settings = settings
         self.limiter = limiter
         self.connections: dict[str, Actor] = {}
+        self._presence_pending: set[str] = set()
 
     # ---- connection ------------------------------------------------------------------------
 
@@ -134,6 +136,21 @@ class Realtime:
             outcome = operation.run(session, actor, **arguments)
         self.broadcast(actor.workshop_id, outcome.events)
         return ok(outcome.data, outcome.seq)
+
+    def participant_joined(self, workshop_id: str) -> None:
+        """Tell the room how many have joined, at most once per PRESENCE_INTERVAL per workshop:
+        during the QR-code storm at the start, one message a second instead of one per phone."""
+        if workshop_id in self._presence_pending:
+            return
+        self._presence_pending.add(workshop_id)
+        self.socketio.start_background_task(self._send_presence, workshop_id)
+
+    def _send_presence(self, workshop_id: str) -> None:
+        self.socketio.sleep(PRESENCE_INTERVAL)
+        self._presence_pending.discard(workshop_id)
+        with self.database.read() as session:
+            count = participant_count(session, workshop_id)
+        self.socketio.emit("presence", {"participant_count": count}, to=workshop_room(workshop_id))
 
     def broadcast(self, workshop_id: str, events: list[Event]) -> None:
         for event in events:

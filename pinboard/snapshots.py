@@ -14,6 +14,11 @@ from .schemas import board_out, card_out, cluster_out, workshop_out
 from .workshops import find_open_workshop
 
 
+def participant_count(session: Session, workshop_id: str) -> int:
+    count = session.scalar(select(func.count(Participant.id)).where(Participant.workshop_id == workshop_id))
+    return int(count or 0)
+
+
 def build_snapshot(session: Session, actor: Actor) -> dict[str, Any]:
     workshop = find_open_workshop(session, actor.workshop_id)
     boards = session.scalars(
@@ -31,9 +36,6 @@ def build_snapshot(session: Session, actor: Actor) -> dict[str, Any]:
         .where(Card.workshop_id == workshop.id, Card.deleted_at.is_(None))
         .order_by(Card.position, Card.id)
     ).all()
-    participant_count = session.scalar(
-        select(func.count(Participant.id)).where(Participant.workshop_id == workshop.id)
-    )
     cards_by_container: dict[tuple[int, int | None], list[dict[str, Any]]] = defaultdict(list)
     for card in cards:
         cards_by_container[(card.board_id, card.cluster_id)].append(card_out.dump(card))
@@ -46,7 +48,7 @@ def build_snapshot(session: Session, actor: Actor) -> dict[str, Any]:
         "seq": workshop.last_seq,
         "workshop": workshop_out.dump(workshop),
         "you": {"role": actor.role.value, "participant_id": actor.participant_id},
-        "participant_count": participant_count,
+        "participant_count": participant_count(session, workshop.id),
         "boards": [
             {
                 **board_out.dump(board),

@@ -208,3 +208,24 @@ def test_the_documented_example_script_runs_a_whole_workshop(live_server) -> Non
     assert [len(c["cards"]) for c in board["clusters"]] == [1, 2, 0]
     assert board["unsorted"] == []
     assert final["seq"] == 8  # 3 cards, 3 moves, 1 cluster, 1 lock: one event each, no gaps
+
+
+def test_joins_are_announced_as_a_throttled_presence_count(live_server) -> None:
+    import time
+
+    server = live_server()
+    workshop = create_workshop(server.url)
+    moderator = moderator_client(server.url, workshop)
+    counts: list[int] = []
+    moderator.sio.on("presence", lambda message: counts.append(message["participant_count"]))
+    try:
+        for _ in range(5):
+            join(server.url, workshop["join_code"])
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and (not counts or counts[-1] != 5):
+            time.sleep(0.05)
+        assert counts and counts[-1] == 5
+        assert len(counts) <= 2  # five joins within a second: one or two messages, not five
+        assert moderator.replica.seq == 0  # presence is not an event
+    finally:
+        moderator.close()

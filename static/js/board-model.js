@@ -147,7 +147,4 @@ const HANDLERS = {
   "workshop.updated"(model, { workshop }) {
     model.workshop = { ...workshop };
   },
-  "participant.joined"(model, data) {
-    model.participantCount = data.participant_count;
-  },
 };

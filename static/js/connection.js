@@ -79,6 +79,10 @@ export class Connection extends EventTarget {
     this.socket.on("disconnect", () => this.setStatus("offline"));
     this.socket.on("connect_error", (error) => this.onConnectError(error));
     this.socket.on("event", (message) => this.onEvent(message));
+    this.socket.on("presence", (message) => {
+      if (this.model) this.model.participantCount = message.participant_count;
+      this.emitLocal("presence", message);
+    });
     window.addEventListener("online", () => this.wake());
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.wake();
