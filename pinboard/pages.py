@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import segno
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -81,8 +83,11 @@ def join_qr(code: str) -> Response:
     if _workshop_by_code(normalised) is None:
         abort(404)
     qr = segno.make(join_url(normalised), error="m")
-    svg = qr.svg_inline(scale=1, border=2, dark="#111111", light="#ffffff", omitsize=True)
-    response = Response(svg, mimetype="image/svg+xml")
+    svg = io.BytesIO()
+    # A standalone file (unlike svg_inline) keeps the SVG namespace, without which browsers
+    # refuse to show it in an <img>.
+    qr.save(svg, kind="svg", xmldecl=False, scale=1, border=2, dark="#111111", light="#ffffff", omitsize=True)
+    response = Response(svg.getvalue(), mimetype="image/svg+xml")
     response.cache_control.max_age = 300
     return response
 
