@@ -66,10 +66,14 @@ export class Connection extends EventTarget {
     this.syncing = null;
     this.buffered = [];
     this.flushing = false;
+    this.closed = false;
     this.retryTimer = null;
     this.socket = io({
       auth,
       autoConnect: false,
+      // WebSocket first; where a proxy or network blocks it, fall back to long-polling.
+      transports: ["websocket", "polling"],
+      tryAllTransports: true,
       reconnectionDelay: 500,
       reconnectionDelayMax: 8000,
       randomizationFactor: 0.5,
@@ -94,7 +98,10 @@ export class Connection extends EventTarget {
     return this;
   }
 
+  // Stop for good: no reconnects, wake-ups or retries with this credential any more.
   close() {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
     this.socket.disconnect();
   }
 
@@ -109,6 +116,7 @@ export class Connection extends EventTarget {
   }
 
   wake() {
+    if (this.closed) return;
     if (!this.socket.connected) {
       if (this.status !== "refused") this.socket.connect();
       return;
@@ -212,18 +220,22 @@ export class Connection extends EventTarget {
     this.emitLocal("outbox", { entries: this.outbox.entries });
   }
 
+  // Send the outbox in order, one at a time, until nothing unsent is left (entries queued while
+  // a flush runs are sent by the same flush) or a retryable error says to wait.
   async flush() {
-    if (this.flushing || !this.socket.connected) return;
+    if (this.flushing || this.closed || !this.socket.connected) return;
     this.flushing = true;
     try {
-      for (const entry of this.outbox.pending()) {
+      let entry;
+      while (this.socket.connected && (entry = this.outbox.pending()[0])) {
         const ack = await this.call(entry.event, entry.payload);
+        if (this.closed) return;
         if (ack.ok || (entry.event === "card:delete" && ack.error.code === "not_found")) {
           this.outbox.remove(entry);
           this.emitLocal("sent", { entry, ack });
         } else if (RETRYABLE.has(ack.error.code)) {
           this.scheduleRetry();
-          break;
+          return;
         } else {
           entry.error = ack.error; // kept, and shown, so the participant can copy the text
           this.outbox.save();
@@ -237,6 +249,6 @@ export class Connection extends EventTarget {
 
   scheduleRetry() {
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.flush(), RETRY_MS);
+    if (!this.closed) this.retryTimer = setTimeout(() => this.flush(), RETRY_MS);
   }
 }
