@@ -77,6 +77,8 @@ def open_page(browser: Any, server: LiveServer) -> Iterator[Callable[..., Any]]:
 
     def open_(path: str, device: dict[str, Any] | None = None, context: Any = None, **context_options: Any) -> Any:
         if context is None:
+            # English by default, so tests read like the source strings; German has its own tests.
+            context_options.setdefault("locale", "en-GB")
             context = browser.new_context(**(device or LAPTOP), **context_options)
             contexts.append(context)
         page = context.new_page()
@@ -132,7 +134,7 @@ def create_workshop(server: LiveServer, **overrides: Any) -> dict[str, Any]:
         "event": "Die vernetzte Kommune",
         "date": "2017-06-14",
         "place": "Düsseldorf",
-        "language": "de",
+        "language": "en",
         "agenda": ["Begrüßung und Einführung", "Aktivierender Einstieg", "Erfahrungsaustausch"],
         "boards": [
             {"title": "Einstieg", "clusters": ["Rahmenbedingungen und Grundhaltung", "Spannungsfelder", "Handlungsansätze"]}
