@@ -87,6 +87,7 @@ def create_app(
     )
 
     from . import api, pages, realtime
+    from . import export_views
     from .assets import init_assets
     from .i18n import init_i18n
 
@@ -94,6 +95,7 @@ def create_app(
     init_assets(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(export_views.blueprint)
     realtime.register(socketio, app)
 
     @app.after_request

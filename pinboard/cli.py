@@ -147,3 +147,86 @@ def db_upgrade(config: str | None, revision: str) -> None:
     upgrade_database(database, revision)
     database.dispose()
     click.echo(f"database upgraded to {revision}")
+
+
+@cli.command("export")
+@click.argument("workshop_id")
+@click.option(
+    "--format", "fmt", default="docx", show_default=True,
+    type=click.Choice(["docx", "pdf", "html", "md", "json", "csv", "svg", "png"]),
+)  # fmt: skip
+@click.option(
+    "-o", "--output", default=None, type=click.Path(dir_okay=False),
+    help="File to write (default: the suggested file name, in the current directory; - for standard output).",
+)  # fmt: skip
+@click.option("--authors/--no-authors", default=False, help="Show the authors' names beside the cards.")
+@click.option("--board", "board_id", type=int, default=None, help="The board to draw (svg, png).")
+@click.option("--pictures/--no-pictures", default=True, help="Board pictures in docx, pdf and html.")
+@click.option("--config", "config", default=None, help="Settings file (default: config.toml if present).")
+def export_command(
+    workshop_id: str, fmt: str, output: str | None, authors: bool, board_id: int | None, pictures: bool,
+    config: str | None,
+) -> None:  # fmt: skip
+    """Export a workshop (reads the database directly; no key needed on the server)."""
+    from .database import Database
+    from .errors import DomainError
+    from .exports import ExportOptions, export_workshop
+
+    settings = _settings(config)
+    database = Database(settings.resolved_database_url())
+    try:
+        options = ExportOptions(fmt, authors=authors, board_id=board_id, pictures=pictures)
+        exported = export_workshop(database, workshop_id, options)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        database.dispose()
+    if output == "-":
+        with click.open_file("-", "wb") as stdout:
+            stdout.write(exported.content)
+        return
+    from pathlib import Path
+
+    target = Path(output or exported.filename)
+    target.write_bytes(exported.content)
+    click.echo(f"wrote {target} ({len(exported.content):,} bytes)", err=True)
+
+
+@cli.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--config", "config", default=None, help="Settings file (default: config.toml if present).")
+def import_command(file: Any, config: str | None) -> None:
+    """Create a new workshop from a workshop file (exported with --format json)."""
+    import json
+
+    from .credentials import derive_secret
+    from .database import Database
+    from .errors import DomainError
+    from .exports.workshop_json import import_workshop, load_workshop_file
+    from .migrations import upgrade_database
+    from .workshops import PROJECTOR
+
+    settings = _settings(config)
+    try:
+        payload = json.loads(file.read())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{file.name} is not JSON: {error}") from None
+    database = Database(settings.resolved_database_url())
+    try:
+        upgrade_database(database)
+        content = load_workshop_file(payload)
+        with database.write() as session:
+            created = import_workshop(session, content)
+            workshop_id, join_code = created.workshop.id, created.workshop.join_code or ""
+    except DomainError as error:
+        details = f" {error.fields}" if error.fields else ""
+        raise click.ClickException(f"{error.message}{details}") from None
+    finally:
+        database.dispose()
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    base = settings.public_url.rstrip("/") or f"http://{host}:{settings.port}"
+    projector_key = derive_secret(created.moderator_key, PROJECTOR)
+    click.echo(f"Imported as workshop {workshop_id}; participants join with the code {join_code}.")
+    click.echo(f"  Moderator: {base}/m/{workshop_id}#key={created.moderator_key}")
+    click.echo(f"  Projector: {base}/p/{workshop_id}#key={projector_key}")
+    click.echo(f"  Join:      {base}/j/{join_code}")

@@ -9,11 +9,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 
 # No look-alikes: no 0/O, 1/I/L, 5/S, 2/Z, 8/B.
 JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 JOIN_CODE_LENGTH = 6
+_JOIN_CODE = re.compile(f"[{JOIN_CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}")
+_WORKSHOP_ID = re.compile(r"[A-Za-z0-9_-]{1,24}")
 
 
 def new_secret() -> str:
@@ -40,6 +43,15 @@ def new_join_code() -> str:
 
 def normalise_join_code(code: str) -> str:
     return "".join(code.split()).upper()
+
+
+def is_join_code(code: str) -> bool:
+    """Looks like a join code; anything else never reaches a database query."""
+    return _JOIN_CODE.fullmatch(code) is not None
+
+
+def is_workshop_id(value: str) -> bool:
+    return _WORKSHOP_ID.fullmatch(value) is not None
 
 
 def hash_secret(secret: str) -> str:

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from sqlalchemy import select
 
 from .config import Settings
-from .credentials import normalise_join_code
+from .credentials import is_join_code, is_workshop_id, normalise_join_code
 from .database import Database
 from .i18n import use_language
 from .models import Workshop
@@ -27,6 +27,8 @@ def _settings() -> Settings:
 
 
 def _open_workshop_language(workshop_id: str) -> str:
+    if not is_workshop_id(workshop_id):
+        abort(404)
     with _db().read() as session:
         workshop = session.get(Workshop, workshop_id)
         if workshop is None or workshop.closed_at is not None:
@@ -35,6 +37,8 @@ def _open_workshop_language(workshop_id: str) -> str:
 
 
 def _workshop_by_code(code: str) -> Workshop | None:
+    if not is_join_code(code):
+        return None
     with _db().read() as session:
         return session.scalars(
             select(Workshop).where(Workshop.join_code == code, Workshop.closed_at.is_(None))

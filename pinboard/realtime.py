@@ -52,6 +52,11 @@ OPERATIONS: dict[str, Operation] = {
 _sync_request = schemas.SyncRequest()
 
 
+def message_size(payload: Any) -> int:
+    """Bytes of the payload as compact UTF-8 JSON (not its escaped length)."""
+    return len(json.dumps(payload, default=str, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+
+
 def workshop_room(workshop_id: str) -> str:
     return f"w:{workshop_id}"
 
@@ -115,7 +120,7 @@ class Realtime:
             raise Unauthorized("This connection is not authenticated.")
         if not actor.is_moderator and not self.limiter.allow(f"{actor.workshop_id}/{actor.label}"):
             raise RateLimited("Too many requests; please wait a moment.")
-        if payload is not None and len(json.dumps(payload, default=str)) > self.settings.max_message_bytes:
+        if payload is not None and message_size(payload) > self.settings.max_message_bytes:
             raise TooLarge(f"Messages may be at most {self.settings.max_message_bytes} bytes.")
         return actor
 

@@ -78,7 +78,7 @@ def create_workshop(
 
 
 def find_open_workshop(session: Session, workshop_id: str) -> Workshop:
-    workshop = session.get(Workshop, workshop_id)
+    workshop = session.get(Workshop, workshop_id) if credentials.is_workshop_id(workshop_id) else None
     if workshop is None or workshop.closed_at is not None:
         raise NotFound("This workshop does not exist or has been closed.")
     return workshop
@@ -86,6 +86,8 @@ def find_open_workshop(session: Session, workshop_id: str) -> Workshop:
 
 def join(session: Session, *, code: str, name: str = "") -> NewParticipant:
     normalised = credentials.normalise_join_code(code)
+    if not credentials.is_join_code(normalised):
+        raise NotFound(f"There is no open workshop with the code {normalised!r}.")
     workshop = session.scalars(
         select(Workshop).where(Workshop.join_code == normalised, Workshop.closed_at.is_(None))
     ).one_or_none()
@@ -112,8 +114,8 @@ def authenticate(
     token: str | None = None,
 ) -> Actor:
     """The actor a credential stands for in this workshop; Unauthorized when it stands for none."""
-    if not isinstance(workshop_id, str) or not workshop_id:
-        raise Unauthorized("A workshop id is required.")
+    if not isinstance(workshop_id, str) or not credentials.is_workshop_id(workshop_id):
+        raise Unauthorized("A valid workshop id is required.")
     workshop = session.get(Workshop, workshop_id)
     if workshop is None or workshop.closed_at is not None:
         raise Unauthorized("This workshop does not exist or has been closed.")

@@ -1,0 +1,92 @@
+"""The picture of a board (the "Fotoprotokoll"), drawn once in Typst (typst/board.typ) for every
+use: SVG and PNG on their own, SVG in the HTML document, PNG in the DOCX, natively in the PDF.
+
+Typst gets the text as JSON data (sys.inputs), never as markup, and only the fonts shipped in
+pinboard/fonts/ (system fonts are ignored), so the picture looks the same on every server.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import typst
+
+from ..results import BoardSection, ResultsDocument, list_marker
+
+log = logging.getLogger("pinboard.exports")
+
+TYPST_DIR = Path(__file__).resolve().parent / "typst"
+FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
+PNG_PPI = 144
+# A board picture as PNG has at most this many pixels: a huge board is scaled down rather than
+# turned into a file no image viewer (or Word) wants to open.
+PNG_MAX_PIXELS = 3_000_000
+
+
+def picture_data(document: ResultsDocument, section: BoardSection) -> dict[str, Any]:
+    """A board as the picture shows it: the unsorted cards first (left), then the clusters.
+
+    An empty unsorted column is left out, unless the board has nothing else."""
+    areas = []
+    for group in section.groups:
+        area = {
+            "heading": group.heading,
+            "unsorted": group.unsorted,
+            "cards": [
+                {
+                    "marker": list_marker(group.list_style, index),
+                    "text": item.text,
+                    "color": item.color,
+                    "meta": document.meta(item),
+                    "stacked": list(item.stacked),
+                }
+                for index, item in enumerate(group.items)
+            ],
+        }
+        if group.unsorted:
+            areas.insert(0, area)
+        else:
+            areas.append(area)
+    if not areas:
+        areas.append({"heading": document.labels.unsorted, "unsorted": True, "cards": []})
+    return {"heading": section.heading, "title": section.title, "areas": areas}
+
+
+def compile_typst(template: str, data: dict[str, Any], fmt: str, *, ppi: float | None = None) -> list[bytes]:
+    """Compile one of the templates in typst/ with `data`; one bytes object per page (svg, png)
+    or for the whole document (pdf)."""
+    result, warnings = typst.compile_with_warnings(
+        str(TYPST_DIR / template),
+        root=str(TYPST_DIR),
+        font_paths=[str(FONTS_DIR)],
+        ignore_system_fonts=True,
+        format=fmt,  # type: ignore[arg-type]
+        ppi=ppi,
+        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+    )
+    for warning in warnings:
+        log.warning("typst: %s", getattr(warning, "message", warning))
+    if result is None:
+        return []
+    return list(result) if isinstance(result, list) else [result]
+
+
+def render_pictures(document: ResultsDocument, sections: Sequence[BoardSection], fmt: str) -> list[bytes]:
+    """One picture (svg or png) per section, in one Typst run."""
+    if not sections:
+        return []
+    max_area = PNG_MAX_PIXELS / (PNG_PPI / 72) ** 2 if fmt == "png" else None
+    data = {
+        "lang": document.language,
+        "max_area": max_area,
+        "boards": [picture_data(document, section) for section in sections],
+    }
+    return compile_typst("pictures.typ", data, fmt, ppi=PNG_PPI if fmt == "png" else None)
+
+
+def render_board_picture(document: ResultsDocument, section: BoardSection, fmt: str) -> bytes:
+    return render_pictures(document, [section], fmt)[0]

@@ -1,0 +1,51 @@
+"""The results document as PDF, typeset by Typst (typst/results.typ) with the shipped DejaVu Sans.
+
+The document goes to Typst as JSON data, never pasted into markup, so card text such as
+`#let x = 1`, `*stars*` or `<b>` is printed exactly as typed. Headings become the PDF's
+bookmarks; the board pictures follow on landscape pages, drawn natively (vector, not images).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..results import ResultsDocument
+from .board_picture import compile_typst, picture_data
+
+
+def pdf_data(document: ResultsDocument, *, pictures: bool = True) -> dict[str, Any]:
+    return {
+        "lang": document.language,
+        "title": document.title,
+        "footer": f"{document.document_type}: {document.title}",
+        "document_type": document.document_type,
+        "event_line": document.event_line,
+        "agenda": (
+            {"heading": document.agenda.heading, "items": list(document.agenda.items)}
+            if document.agenda
+            else None
+        ),
+        "sections": [
+            {
+                "heading": section.heading,
+                "groups": [
+                    {
+                        "heading": group.heading,
+                        "style": group.list_style,
+                        "items": [
+                            {"text": item.text, "meta": document.meta(item), "stacked": list(item.stacked)}
+                            for item in group.items
+                        ],
+                    }
+                    for group in section.groups
+                ],
+            }
+            for section in document.sections
+        ],
+        "pictures_heading": document.pictures_heading,
+        "pictures": [picture_data(document, section) for section in document.sections] if pictures else [],
+    }
+
+
+def render_pdf(document: ResultsDocument, *, pictures: bool = True) -> bytes:
+    return compile_typst("results.typ", pdf_data(document, pictures=pictures), "pdf")[0]
