@@ -88,28 +88,28 @@ def join_qr(code: str) -> Response:
         abort(404)
     qr = segno.make(join_url(normalised), error="m")
     svg = io.BytesIO()
-    # A standalone file (unlike svg_inline) keeps the SVG namespace, without which browsers
-    # refuse to show it in an <img>.
-    qr.save(svg, kind="svg", xmldecl=False, scale=1, border=2, dark="#111111", light="#ffffff", omitsize=True)
+    # A standalone file (unlike svg_inline) keeps the SVG namespace and an intrinsic size,
+    # without which browsers show nothing in an <img>.
+    qr.save(svg, kind="svg", xmldecl=False, scale=8, border=2, dark="#111111", light="#ffffff")
     response = Response(svg.getvalue(), mimetype="image/svg+xml")
     response.cache_control.max_age = 300
     return response
 
 
+def _board_page_data(workshop_id: str, role: str) -> dict[str, str]:
+    return {"workshopId": workshop_id, "role": role, "publicBaseUrl": public_base_url(request, _settings())}
+
+
 @blueprint.get("/p/<workshop_id>")
 def projector(workshop_id: str) -> str:
     use_language(_open_workshop_language(workshop_id))
-    return render_template(
-        "board.html", script="board.js", page_data={"workshopId": workshop_id, "role": "projector"}
-    )
+    return render_template("board.html", script="board.js", page_data=_board_page_data(workshop_id, "projector"))
 
 
 @blueprint.get("/m/<workshop_id>/board")
 def moderator_board(workshop_id: str) -> str:
     use_language(_open_workshop_language(workshop_id))
-    return render_template(
-        "board.html", script="board.js", page_data={"workshopId": workshop_id, "role": "moderator"}
-    )
+    return render_template("board.html", script="board.js", page_data=_board_page_data(workshop_id, "moderator"))
 
 
 @blueprint.get("/m/<workshop_id>")

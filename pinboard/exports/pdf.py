@@ -10,30 +10,35 @@ from __future__ import annotations
 from typing import Any
 
 from ..results import ResultsDocument
-from .board_picture import compile_typst, picture_data
+from .board_picture import compile_typst, picture_data, typst_text as t
 
 
 def pdf_data(document: ResultsDocument, *, pictures: bool = True) -> dict[str, Any]:
     return {
         "lang": document.language,
-        "title": document.title,
-        "footer": f"{document.document_type}: {document.title}",
+        "title": document.title,  # the PDF's metadata: exact
+        "footer": t(f"{document.document_type}: {document.title}"),
         "document_type": document.document_type,
-        "event_line": document.event_line,
+        "heading": t(document.title),
+        "event_line": t(document.event_line) if document.event_line else None,
         "agenda": (
-            {"heading": document.agenda.heading, "items": list(document.agenda.items)}
+            {"heading": document.agenda.heading, "items": [t(step) for step in document.agenda.items]}
             if document.agenda
             else None
         ),
         "sections": [
             {
-                "heading": section.heading,
+                "heading": t(section.heading),
                 "groups": [
                     {
-                        "heading": group.heading,
+                        "heading": t(group.heading),
                         "style": group.list_style,
                         "items": [
-                            {"text": item.text, "meta": document.meta(item), "stacked": list(item.stacked)}
+                            {
+                                "text": t(item.text),
+                                "meta": t(document.meta(item)),
+                                "stacked": [t(text) for text in item.stacked],
+                            }
                             for item in group.items
                         ],
                     }

@@ -5,6 +5,7 @@
 
 import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
 import { BoardModel, Gap } from "./board-model.js";
+import { t } from "./page.js";
 
 const CALL_TIMEOUT_MS = 10000;
 const RETRY_MS = 2000;
@@ -145,11 +146,11 @@ export class Connection extends EventTarget {
   // Send one event and resolve with its ack ({ok, data, seq} | {ok: false, error}); never rejects.
   call(event, payload = {}, timeout = CALL_TIMEOUT_MS) {
     if (!this.socket.connected) {
-      return Promise.resolve({ ok: false, error: { code: "offline", message: "Not connected." } });
+      return Promise.resolve({ ok: false, error: { code: "offline", message: t("connectionOffline") } });
     }
     return new Promise((resolve) => {
       this.socket.timeout(timeout).emit(event, payload, (error, ack) => {
-        if (error) resolve({ ok: false, error: { code: "timeout", message: "No answer from the server." } });
+        if (error) resolve({ ok: false, error: { code: "timeout", message: t("connectionTimeout") } });
         else resolve(ack);
       });
     });

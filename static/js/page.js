@@ -5,7 +5,8 @@ export function pageData() {
   return JSON.parse(document.getElementById("page-data").textContent);
 }
 
-const strings = JSON.parse(document.getElementById("strings")?.textContent || "{}");
+const readStrings = (id) => JSON.parse(document.getElementById(id)?.textContent || "{}");
+const strings = { ...readStrings("common-strings"), ...readStrings("strings") };
 
 // Translated string by key, with {name} placeholders filled from `values`.
 export function t(key, values = {}) {
