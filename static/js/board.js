@@ -275,8 +275,6 @@ connection.addEventListener("change", (event) => {
     }
   } else if (message.type === "board.activated") {
     pinnedBoardId = null; // the moderator switched boards: follow, like everyone else
-  } else if (message.type === "participant.joined" && message.data?.participant_count != null) {
-    model.participantCount = message.data.participant_count;
   }
   scheduleRender();
 });

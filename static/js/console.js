@@ -674,6 +674,7 @@ function start() {
     fillDetails();
     remember();
   });
+  connection.addEventListener("presence", () => renderAll());
   connection.addEventListener("change", (event) => {
     renderAll();
     if (event.detail.type === "workshop.updated") {

@@ -70,6 +70,8 @@ def test_a_whole_workshop_in_the_browser(server: Any, open_page: Any, browser: A
         phone.get_by_role("button", name="Join").click()
         join(phone, name)
         phones.append(phone)
+    expect(start.locator("#participant-count")).to_have_text("3 participants joined")
+    expect(projector.get_by_text("3 participants")).to_be_visible()
     texts = [
         "Augenhöhe für kommunale Steuerung und Empowerment herstellen",
         "Bürger/innen als Ressource oder Partner?",
