@@ -45,6 +45,7 @@ def test_a_whole_workshop_in_the_browser(server: Any, open_page: Any, browser: A
     start.get_by_role("button", name="Create workshop").click()
     start.wait_for_url(re.compile(r"/m/[A-Za-z0-9_-]+#key="))
     workshop_id, key = re.search(r"/m/([A-Za-z0-9_-]+)#key=([A-Za-z0-9_-]+)", start.url).groups()
+    expect(start.locator("#join-code")).to_have_text(re.compile(r"^[ACDEFGHJKMNPQRTUVWXY34679]{6}$"))
     join_code = start.locator("#join-code").inner_text().strip()
     links = requests.get(
         f"{server.url}/api/workshops/{workshop_id}/links", headers={"Authorization": f"Bearer {key}"}, timeout=10
