@@ -111,4 +111,3 @@ def import_file() -> tuple[Response, int]:
 @blueprint.errorhandler(DomainError)
 def domain_error(error: DomainError) -> tuple[Response, int]:
     return jsonify({"error": error.to_dict()}), error.http_status
-

@@ -66,8 +66,8 @@ class Labels:
         return f"{day:%d.%m.%Y}"
 
     def event_line(self, event: str, day: dt.date | None, place: str) -> str | None:
-        """"Im Rahmen der Veranstaltung „E“ am 14.06.2017 in P", leaving out what is missing
-        without leaving words behind ("Am 14.06.2017 in P", "In P")."""
+        """The line under the title: Im Rahmen der Veranstaltung „E“ am 14.06.2017 in P, leaving
+        out what is missing without leaving words behind (Am 14.06.2017 in P; In P; None)."""
         if self.language == "en":
             parts = [
                 f"As part of the event “{event}”" if event else "",
@@ -99,9 +99,13 @@ LABELS = {
         workshop_file="Workshop",
         csv_columns=("Board", "Cluster", "Position", "Text", "Farbe", "Punkte", "Autor*in", "Erstellt (UTC)"),
         colors={
-            "yellow": "gelb", "orange": "orange", "pink": "rosa",
-            "green": "grün", "blue": "blau", "white": "weiß",
-        },  # fmt: skip
+            "yellow": "gelb",
+            "orange": "orange",
+            "pink": "rosa",
+            "green": "grün",
+            "blue": "blau",
+            "white": "weiß",
+        },
     ),
     "en": Labels(
         language="en",
@@ -117,9 +121,13 @@ LABELS = {
         workshop_file="Workshop",
         csv_columns=("Board", "Cluster", "Position", "Text", "Colour", "Votes", "Author", "Created (UTC)"),
         colors={
-            "yellow": "yellow", "orange": "orange", "pink": "pink",
-            "green": "green", "blue": "blue", "white": "white",
-        },  # fmt: skip
+            "yellow": "yellow",
+            "orange": "orange",
+            "pink": "pink",
+            "green": "green",
+            "blue": "blue",
+            "white": "white",
+        },
     ),
 }
 

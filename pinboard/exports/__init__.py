@@ -145,7 +145,9 @@ def ascii_filename(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.translate(_ASCII_LETTERS))
     ascii_only = decomposed.encode("ascii", "ignore").decode("ascii")
     stem, dot, extension = ascii_only.rpartition(".")
-    return f"{filename_part(stem, 200) or 'export'}{dot}{extension}" if dot else filename_part(ascii_only, 200)
+    return (
+        f"{filename_part(stem, 200) or 'export'}{dot}{extension}" if dot else filename_part(ascii_only, 200)
+    )
 
 
 def export_filename(document: ResultsDocument, fmt: str, board_id: int | None = None) -> str:

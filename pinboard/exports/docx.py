@@ -197,7 +197,9 @@ class _Builder:
             width, height = _png_size(png)
             scale = min(room_width / width, room_height / height)
             run = self.doc.add_paragraph().add_run()
-            shape = run.add_picture(io.BytesIO(png), width=Emu(int(width * scale)), height=Emu(int(height * scale)))
+            shape = run.add_picture(
+                io.BytesIO(png), width=Emu(int(width * scale)), height=Emu(int(height * scale))
+            )
             shape._inline.docPr.set("descr", self.source.labels.picture_alt.format(board=section.heading))
 
 

@@ -10,14 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from ..results import ResultsDocument
-from .board_picture import compile_typst, picture_data, typst_text as t
+from .board_picture import compile_typst, picture_data
+from .board_picture import typst_text as t
+
+FOOTER_LIMIT = 90  # characters: the footer stays one line beside the page number
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def pdf_data(document: ResultsDocument, *, pictures: bool = True) -> dict[str, Any]:
     return {
         "lang": document.language,
         "title": document.title,  # the PDF's metadata: exact
-        "footer": t(f"{document.document_type}: {document.title}"),
+        "footer": t(_shortened(f"{document.document_type}: {document.title}", FOOTER_LIMIT)),
         "document_type": document.document_type,
         "heading": t(document.title),
         "event_line": t(document.event_line) if document.event_line else None,

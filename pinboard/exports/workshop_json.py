@@ -93,7 +93,8 @@ def workshop_file(data: WorkshopData) -> dict[str, Any]:
             "active_board": active,
         },
         "participants": [
-            {"ref": refs[participant.id], "name": participant.display_name} for participant in data.participants
+            {"ref": refs[participant.id], "name": participant.display_name}
+            for participant in data.participants
         ],
         "boards": [
             {
@@ -138,7 +139,9 @@ class CardIn(_Strict):
     position = fields.Integer(strict=True, validate=validate.Range(0, MAX_CARDS), load_default=None)
     text = Text(CARD_TEXT_MAX, single_line=False, required=True)
     color = fields.String(validate=validate.OneOf(COLORS), load_default="yellow")
-    author_role = fields.String(validate=validate.OneOf(("participant", "moderator")), load_default="participant")
+    author_role = fields.String(
+        validate=validate.OneOf(("participant", "moderator")), load_default="participant"
+    )
     author_ref = fields.Integer(strict=True, allow_none=True, load_default=None)
     author_name = fields.String(load_default="")  # informative: the name comes from participants
     created_at = _Time(allow_none=True, load_default=None)
