@@ -36,7 +36,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def start_server(port: int, workdir: Path, async_mode: str, database_url: str | None) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, workdir: Path, async_mode: str, database_url: str | None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PINBOARD_INSTANCE_PATH": str(workdir / "instance"),
@@ -48,8 +50,11 @@ def start_server(port: int, workdir: Path, async_mode: str, database_url: str | 
     if database_url:
         env["PINBOARD_DATABASE_URL"] = database_url
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), "--port", str(port)], cwd=workdir, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, str(ROOT / "run.py"), "--port", str(port)],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -75,12 +80,16 @@ def main() -> None:
         server = start_server(port, Path(folder), args.async_mode, args.database_url)
         url = f"http://127.0.0.1:{port}"
         try:
-            workshop = requests.post(f"{url}/api/workshops", json={"title": "Bench", "boards": [{"title": "B"}]}, timeout=10).json()
+            workshop = requests.post(
+                f"{url}/api/workshops", json={"title": "Bench", "boards": [{"title": "B"}]}, timeout=10
+            ).json()
             received: dict[int, list[float]] = {}
             lock = threading.Lock()
             watchers = []
             for _ in range(args.watchers):
-                token = requests.post(f"{url}/api/join", json={"code": workshop["join_code"]}, timeout=10).json()["participant_token"]
+                token = requests.post(
+                    f"{url}/api/join", json={"code": workshop["join_code"]}, timeout=10
+                ).json()["participant_token"]
                 client = socketio.Client()
 
                 def on_event(message: dict, _c: socketio.Client = client) -> None:
@@ -89,9 +98,13 @@ def main() -> None:
                             received.setdefault(message["data"]["card"]["id"], []).append(time.perf_counter())
 
                 client.on("event", on_event)
-                client.connect(url, auth={"workshop": workshop["id"], "token": token}, transports=["websocket"])
+                client.connect(
+                    url, auth={"workshop": workshop["id"], "token": token}, transports=["websocket"]
+                )
                 watchers.append(client)
-            token = requests.post(f"{url}/api/join", json={"code": workshop["join_code"]}, timeout=10).json()["participant_token"]
+            token = requests.post(f"{url}/api/join", json={"code": workshop["join_code"]}, timeout=10).json()[
+                "participant_token"
+            ]
             poster = socketio.Client()
             poster.connect(url, auth={"workshop": workshop["id"], "token": token}, transports=["websocket"])
             board_id = poster.call("sync", {})["data"]["snapshot"]["boards"][0]["id"]
@@ -99,7 +112,10 @@ def main() -> None:
             acks, fanout, sent_at = [], [], {}
             for number in range(args.cards):
                 started = time.perf_counter()
-                ack = poster.call("card:create", {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": f"Karte {number}"})
+                ack = poster.call(
+                    "card:create",
+                    {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": f"Karte {number}"},
+                )
                 acks.append((time.perf_counter() - started) * 1000)
                 assert ack["ok"], ack
                 sent_at[ack["data"]["id"]] = started
@@ -115,10 +131,14 @@ def main() -> None:
             server.wait(10)
 
     database = "PostgreSQL" if args.database_url else "SQLite (synchronous=FULL)"
-    print(f"{args.cards} cards, {args.watchers} watchers, {args.async_mode}, {database}; no card lost or doubled")
+    print(
+        f"{args.cards} cards, {args.watchers} watchers, {args.async_mode}, {database}; no card lost or doubled"
+    )
     print(f"{'':24}{'p50':>8}{'p95':>8}{'p99':>8}{'mean':>8}")
     for name, values in (("card:create ack (ms)", acks), ("fan-out to last (ms)", fanout)):
-        print(f"{name:24}{percentile(values, .5):8.2f}{percentile(values, .95):8.2f}{percentile(values, .99):8.2f}{statistics.mean(values):8.2f}")
+        print(
+            f"{name:24}{percentile(values, 0.5):8.2f}{percentile(values, 0.95):8.2f}{percentile(values, 0.99):8.2f}{statistics.mean(values):8.2f}"
+        )
 
 
 if __name__ == "__main__":

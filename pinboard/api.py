@@ -13,8 +13,8 @@ from werkzeug.exceptions import HTTPException
 from . import credentials, workshops
 from .config import Settings
 from .database import Database
-from .network import public_base_url
 from .errors import DomainError, Forbidden, Invalid, Unauthorized
+from .network import public_base_url
 from .schemas import JoinRequest, WorkshopCreate
 from .snapshots import build_snapshot
 
@@ -54,7 +54,9 @@ def absolute_url(path: str) -> str:
     return f"{public_base_url(request, _settings())}{path}"
 
 
-def workshop_links(workshop_id: str, join_code: str, moderator_key: str, projector_key: str) -> dict[str, str]:
+def workshop_links(
+    workshop_id: str, join_code: str, moderator_key: str, projector_key: str
+) -> dict[str, str]:
     return {
         "participant": absolute_url(f"/j/{join_code}"),
         "projector": absolute_url(f"/p/{workshop_id}#key={projector_key}"),

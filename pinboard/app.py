@@ -35,9 +35,7 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(
-    settings: Settings | None = None, test_config: dict[str, Any] | None = None
-) -> Flask:
+def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(
         __name__,
@@ -86,8 +84,7 @@ def create_app(
         engineio_logger=False,
     )
 
-    from . import api, pages, realtime
-    from . import export_views
+    from . import api, export_views, pages, realtime
     from .assets import init_assets
     from .i18n import init_i18n
 

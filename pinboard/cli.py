@@ -113,7 +113,9 @@ def serve(app: Any, settings: Settings) -> None:
     if settings.async_mode == "eventlet":
         _serve_eventlet(app, settings)
     elif settings.async_mode == "threading":
-        socketio.run(app, host=settings.host, port=settings.port, allow_unsafe_werkzeug=True, log_output=False)
+        socketio.run(
+            app, host=settings.host, port=settings.port, allow_unsafe_werkzeug=True, log_output=False
+        )
     else:
         socketio.run(app, host=settings.host, port=settings.port, log_output=False)
 

@@ -129,7 +129,5 @@ def load_settings(
         if env_name in environ:
             values[f.name] = environ[env_name]
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    coerced = {
-        name: _coerce(name, raw, getattr(defaults, name)) for name, raw in values.items()
-    }
+    coerced = {name: _coerce(name, raw, getattr(defaults, name)) for name, raw in values.items()}
     return replace(defaults, **coerced).validated()

@@ -20,9 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 class Database:
-    def __init__(
-        self, url: str, *, sqlite_synchronous: str = "FULL", busy_timeout_ms: int = 10000
-    ) -> None:
+    def __init__(self, url: str, *, sqlite_synchronous: str = "FULL", busy_timeout_ms: int = 10000) -> None:
         self.url = url
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         if self.is_sqlite:

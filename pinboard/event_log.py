@@ -39,15 +39,11 @@ def lock_workshop(session: Session, workshop_id: str) -> Workshop:
     return workshop
 
 
-def record(
-    session: Session, workshop: Workshop, actor: Actor, type_: str, data: dict[str, Any]
-) -> Event:
+def record(session: Session, workshop: Workshop, actor: Actor, type_: str, data: dict[str, Any]) -> Event:
     """Append one event; the caller must hold the workshop lock (see lock_workshop)."""
     workshop.last_seq += 1
     workshop.last_activity_at = utcnow()
-    event = Event(
-        workshop_id=workshop.id, seq=workshop.last_seq, type=type_, data=data, actor=actor.label
-    )
+    event = Event(workshop_id=workshop.id, seq=workshop.last_seq, type=type_, data=data, actor=actor.label)
     session.add(event)
     return event
 

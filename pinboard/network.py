@@ -25,7 +25,10 @@ def lan_addresses() -> tuple[str, ...]:
     try:  # Linux: every interface, including Wi-Fi hotspots the hostname does not resolve to
         output = subprocess.run(
             ["ip", "-4", "-o", "addr", "show", "scope", "global"],
-            capture_output=True, text=True, timeout=2, check=False,
+            capture_output=True,
+            text=True,
+            timeout=2,
+            check=False,
         ).stdout
         found.update(line.split()[3].split("/")[0] for line in output.splitlines() if len(line.split()) > 3)
     except (OSError, subprocess.SubprocessError):

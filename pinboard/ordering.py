@@ -43,9 +43,7 @@ def renumber(items: Sequence[Positioned]) -> None:
 
 def cards_in(session: Session, board_id: int, cluster_id: int | None) -> list[Card]:
     """The live cards of one container (a cluster, or the board's unsorted area), in order."""
-    in_container = (
-        Card.cluster_id.is_(None) if cluster_id is None else Card.cluster_id == cluster_id
-    )
+    in_container = Card.cluster_id.is_(None) if cluster_id is None else Card.cluster_id == cluster_id
     return list(
         session.scalars(
             select(Card)

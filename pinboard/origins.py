@@ -28,9 +28,7 @@ def _forwarded(environ: Mapping[str, Any], header: str, proxy_count: int) -> str
     return values[-proxy_count]
 
 
-def origin_checker(
-    allowed: list[str], proxy_count: int
-) -> Callable[[str | None, Mapping[str, Any]], bool]:
+def origin_checker(allowed: list[str], proxy_count: int) -> Callable[[str | None, Mapping[str, Any]], bool]:
     allowed_set = {origin.rstrip("/") for origin in allowed}
 
     def is_allowed(origin: str | None, environ: Mapping[str, Any]) -> bool:

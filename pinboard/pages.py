@@ -103,13 +103,17 @@ def _board_page_data(workshop_id: str, role: str) -> dict[str, str]:
 @blueprint.get("/p/<workshop_id>")
 def projector(workshop_id: str) -> str:
     use_language(_open_workshop_language(workshop_id))
-    return render_template("board.html", script="board.js", page_data=_board_page_data(workshop_id, "projector"))
+    return render_template(
+        "board.html", script="board.js", page_data=_board_page_data(workshop_id, "projector")
+    )
 
 
 @blueprint.get("/m/<workshop_id>/board")
 def moderator_board(workshop_id: str) -> str:
     use_language(_open_workshop_language(workshop_id))
-    return render_template("board.html", script="board.js", page_data=_board_page_data(workshop_id, "moderator"))
+    return render_template(
+        "board.html", script="board.js", page_data=_board_page_data(workshop_id, "moderator")
+    )
 
 
 @blueprint.get("/m/<workshop_id>")

@@ -12,9 +12,7 @@ from collections.abc import Callable
 
 
 class RateLimiter:
-    def __init__(
-        self, per_minute: int, burst: int, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, per_minute: int, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.rate = per_minute / 60.0
         self.burst = float(burst)
         self.clock = clock
@@ -38,7 +36,5 @@ class RateLimiter:
     def _forget_full_buckets(self, now: float) -> None:
         full_after = self.burst / self.rate
         self._buckets = {
-            key: (tokens, last)
-            for key, (tokens, last) in self._buckets.items()
-            if now - last < full_after
+            key: (tokens, last) for key, (tokens, last) in self._buckets.items() if now - last < full_after
         }

@@ -17,7 +17,6 @@ from .event_log import Outcome, lock_workshop, record
 from .models import Participant, Workshop, utcnow
 from .schemas import workshop_out
 
-
 PROJECTOR = "projector"
 
 
@@ -140,9 +139,7 @@ def authenticate(
 
 
 def authenticate_bearer(session: Session, workshop_id: str, secret: str) -> Actor:
-    return authenticate(
-        session, workshop_id, moderator_key=secret, projector_key=secret, token=secret
-    )
+    return authenticate(session, workshop_id, moderator_key=secret, projector_key=secret, token=secret)
 
 
 _FIELD_NAMES = {"event": "event_name"}

@@ -352,7 +352,6 @@ def test_join_with_invalid_fields_is_400(
         assert s.scalar(select(func.count(Participant.id))) == 0
 
 
-
 @pytest.mark.parametrize("bad", ["\x00", "\ud800"], ids=["NUL", "lone surrogate"])
 def test_join_with_a_nul_or_lone_surrogate_in_the_code_is_not_found_not_a_crash(
     client: Any, database_url: str, request: pytest.FixtureRequest, bad: str

@@ -47,10 +47,14 @@ def test_pages_speak_the_workshops_language(client, app_db) -> None:
     english = make_workshop(app_db, language="en")
     headers = {"Accept-Language": "en"}
     assert 'lang="de"' in client.get(f"/j/{german.join_code}", headers=headers).get_data(as_text=True)
-    assert 'lang="en"' in client.get(f"/j/{english.join_code}", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert 'lang="en"' in client.get(f"/j/{english.join_code}", headers={"Accept-Language": "de"}).get_data(
+        as_text=True
+    )
 
 
 def test_other_pages_follow_the_browser_with_german_as_fallback(client) -> None:
-    assert 'lang="en"' in client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="en"' in client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(
+        as_text=True
+    )
     assert 'lang="de"' in client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert 'lang="de"' in client.get("/", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)

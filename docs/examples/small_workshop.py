@@ -31,7 +31,9 @@ def main(base: str) -> dict:
             "date": "2017-06-14",
             "place": "Düsseldorf",
             "agenda": ["Begrüßung und Einführung", "Aktivierender Einstieg", "Sammeln der Ergebnisse"],
-            "boards": [{"title": "Einstieg", "clusters": ["Rahmenbedingungen und Grundhaltung", "Spannungsfelder"]}],
+            "boards": [
+                {"title": "Einstieg", "clusters": ["Rahmenbedingungen und Grundhaltung", "Spannungsfelder"]}
+            ],
         },
         timeout=10,
     ).json()
@@ -48,10 +50,14 @@ def main(base: str) -> dict:
     }
     posted = []
     for name, text in texts.items():
-        joined = requests.post(f"{base}/api/join", json={"code": workshop["join_code"], "name": name}, timeout=10).json()
+        joined = requests.post(
+            f"{base}/api/join", json={"code": workshop["join_code"], "name": name}, timeout=10
+        ).json()
         phone = socketio.Client()
         phone.connect(base, auth={"workshop": workshop["id"], "token": joined["participant_token"]})
-        card = ack_ok(phone.call("card:create", {"client_id": uuid.uuid4().hex, "board_id": board["id"], "text": text}))
+        card = ack_ok(
+            phone.call("card:create", {"client_id": uuid.uuid4().hex, "board_id": board["id"], "text": text})
+        )
         posted.append(card["data"])
         phone.disconnect()
 

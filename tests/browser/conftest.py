@@ -32,7 +32,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 360, "height": 640},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 
@@ -75,7 +80,9 @@ def open_page(browser: Any, server: LiveServer) -> Iterator[Callable[..., Any]]:
     watches: list[PageWatch] = []
     own_host = urlsplit(server.url).netloc
 
-    def open_(path: str, device: dict[str, Any] | None = None, context: Any = None, **context_options: Any) -> Any:
+    def open_(
+        path: str, device: dict[str, Any] | None = None, context: Any = None, **context_options: Any
+    ) -> Any:
         if context is None:
             # English by default, so tests read like the source strings; German has its own tests.
             context_options.setdefault("locale", "en-GB")
@@ -86,9 +93,11 @@ def open_page(browser: Any, server: LiveServer) -> Iterator[Callable[..., Any]]:
         page.on("pageerror", lambda error: watch.errors.append(f"pageerror: {error}"))
         page.on(
             "console",
-            lambda message: watch.errors.append(f"console.{message.type}: {message.text}")
-            if message.type == "error"
-            else None,
+            lambda message: (
+                watch.errors.append(f"console.{message.type}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
         )
 
         def on_request(request: Any) -> None:
@@ -137,7 +146,10 @@ def create_workshop(server: LiveServer, **overrides: Any) -> dict[str, Any]:
         "language": "en",
         "agenda": ["Begrüßung und Einführung", "Aktivierender Einstieg", "Erfahrungsaustausch"],
         "boards": [
-            {"title": "Einstieg", "clusters": ["Rahmenbedingungen und Grundhaltung", "Spannungsfelder", "Handlungsansätze"]}
+            {
+                "title": "Einstieg",
+                "clusters": ["Rahmenbedingungen und Grundhaltung", "Spannungsfelder", "Handlungsansätze"],
+            }
         ],
     }
     body.update(overrides)

@@ -16,12 +16,21 @@ from tests.browser.conftest import LAPTOP, create_workshop, path_of, screenshot
 
 def post_cards(server: Any, workshop: dict[str, Any], texts: list[str]) -> None:
     client = socketio.Client()
-    client.connect(server.url, auth={"workshop": workshop["id"], "moderator_key": workshop["moderator_key"]}, transports=["websocket"])
+    client.connect(
+        server.url,
+        auth={"workshop": workshop["id"], "moderator_key": workshop["moderator_key"]},
+        transports=["websocket"],
+    )
     board = client.call("sync", {})["data"]["snapshot"]["boards"][0]
     for text, cluster in zip(texts, board["clusters"] + [None] * len(texts), strict=False):
         reply = client.call(
             "card:create",
-            {"client_id": uuid.uuid4().hex, "board_id": board["id"], "cluster_id": cluster and cluster["id"], "text": text},
+            {
+                "client_id": uuid.uuid4().hex,
+                "board_id": board["id"],
+                "cluster_id": cluster and cluster["id"],
+                "text": text,
+            },
         )
         assert reply["ok"], reply
     client.disconnect()
@@ -29,7 +38,11 @@ def post_cards(server: Any, workshop: dict[str, Any], texts: list[str]) -> None:
 
 def test_one_click_gives_the_results_document(server: Any, open_page: Any) -> None:
     workshop = create_workshop(server, language="de")
-    texts = ["Augenhöhe herstellen → Kontextsteuerung", "„Auffinden“ der Initiativen", "Akteur*innen vernetzen"]
+    texts = [
+        "Augenhöhe herstellen → Kontextsteuerung",
+        "„Auffinden“ der Initiativen",
+        "Akteur*innen vernetzen",
+    ]
     post_cards(server, workshop, texts)
     console = open_page(path_of(workshop["links"]["moderator"]), LAPTOP)
     panel = console.locator("#export-panel")

@@ -48,7 +48,9 @@ def test_a_whole_workshop_in_the_browser(server: Any, open_page: Any, browser: A
     expect(start.locator("#join-code")).to_have_text(re.compile(r"^[ACDEFGHJKMNPQRTUVWXY34679]{6}$"))
     join_code = start.locator("#join-code").inner_text().strip()
     links = requests.get(
-        f"{server.url}/api/workshops/{workshop_id}/links", headers={"Authorization": f"Bearer {key}"}, timeout=10
+        f"{server.url}/api/workshops/{workshop_id}/links",
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=10,
     ).json()["links"]
 
     # The moderator adds a cluster on the board; the read-only projector watches.
