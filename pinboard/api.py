@@ -24,11 +24,11 @@ _workshop_create = WorkshopCreate()
 _join_request = JoinRequest()
 
 
-def _db() -> Database:
+def database() -> Database:
     return current_app.extensions["pinboard.db"]  # type: ignore[no-any-return]
 
 
-def _settings() -> Settings:
+def settings() -> Settings:
     return current_app.config["PINBOARD"]  # type: ignore[no-any-return]
 
 
@@ -42,7 +42,7 @@ def _load(schema: Schema) -> dict[str, Any]:
         raise Invalid("Some fields are not valid.", error.normalized_messages()) from None
 
 
-def _bearer() -> str:
+def bearer() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
@@ -51,7 +51,7 @@ def _bearer() -> str:
 
 
 def absolute_url(path: str) -> str:
-    return f"{public_base_url(request, _settings())}{path}"
+    return f"{public_base_url(request, settings())}{path}"
 
 
 def workshop_links(
@@ -67,29 +67,40 @@ def workshop_links(
 @blueprint.post("/api/workshops")
 def create_workshop() -> tuple[Response, int]:
     payload = _load(_workshop_create)
-    password = payload.pop("organiser_password", None) or request.headers.get("X-Organiser-Password", "")
-    required = _settings().organiser_password
-    if required and not hmac.compare_digest(password.encode(), required.encode()):
-        raise Forbidden("Creating a workshop on this server needs the organiser password.")
-    with _db().write() as session:
+    require_organiser_password(payload.pop("organiser_password", None))
+    with database().write() as session:
         created = workshops.create_workshop(session, **payload)
-        workshop = created.workshop
-    body = {
+    return jsonify(created_answer(created)), 201
+
+
+def require_organiser_password(given: Any) -> None:
+    """Where the server has an organiser password, creating or importing a workshop needs it,
+    in the body or the X-Organiser-Password header."""
+    required = settings().organiser_password
+    if not required:
+        return
+    password = given or request.headers.get("X-Organiser-Password", "")
+    if not isinstance(password, str) or not hmac.compare_digest(password.encode(), required.encode()):
+        raise Forbidden("Creating a workshop on this server needs the organiser password.")
+
+
+def created_answer(created: workshops.NewWorkshop) -> dict[str, Any]:
+    """The answer to creating (or importing) a workshop: its keys and links, shown only now."""
+    workshop = created.workshop
+    join_code = workshop.join_code or ""
+    return {
         "id": workshop.id,
-        "join_code": workshop.join_code,
+        "join_code": join_code,
         "moderator_key": created.moderator_key,
         "projector_key": created.projector_key,
-        "links": workshop_links(
-            workshop.id, workshop.join_code or "", created.moderator_key, created.projector_key
-        ),
+        "links": workshop_links(workshop.id, join_code, created.moderator_key, created.projector_key),
     }
-    return jsonify(body), 201
 
 
 @blueprint.post("/api/join")
 def join() -> Response:
     payload = _load(_join_request)
-    with _db().write() as session:
+    with database().write() as session:
         joined = workshops.join(session, **payload)
         body = {
             "workshop_id": joined.participant.workshop_id,
@@ -102,8 +113,8 @@ def join() -> Response:
 
 @blueprint.get("/api/workshops/<workshop_id>")
 def snapshot(workshop_id: str) -> Response:
-    secret = _bearer()
-    with _db().read() as session:
+    secret = bearer()
+    with database().read() as session:
         actor = workshops.authenticate_bearer(session, workshop_id, secret)
         return jsonify(build_snapshot(session, actor))
 
@@ -111,8 +122,8 @@ def snapshot(workshop_id: str) -> Response:
 @blueprint.get("/api/workshops/<workshop_id>/links")
 def links(workshop_id: str) -> Response:
     """The workshop's links again, for the moderator (who presents the moderator key)."""
-    secret = _bearer()
-    with _db().read() as session:
+    secret = bearer()
+    with database().read() as session:
         actor = workshops.authenticate(session, workshop_id, moderator_key=secret)
         workshop = workshops.find_open_workshop(session, actor.workshop_id)
         join_code = workshop.join_code or ""
@@ -129,7 +140,7 @@ def links(workshop_id: str) -> Response:
 @blueprint.get("/healthz")
 def healthz() -> tuple[Response, int]:
     try:
-        with _db().read() as session:
+        with database().read() as session:
             session.execute(text("SELECT 1"))
     except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
         current_app.logger.warning("health check failed: %s", type(error).__name__)

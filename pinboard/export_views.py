@@ -9,15 +9,12 @@ query parameter is refused outright.
 
 from __future__ import annotations
 
-import hmac
-from typing import Any
-
 from flask import Blueprint, Response, jsonify, request
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from . import workshops
-from .api import _bearer, _db, _settings, workshop_links
-from .errors import DomainError, Forbidden, Invalid
+from .api import bearer, created_answer, database, require_organiser_password
+from .errors import DomainError, Invalid
 from .exports import ExportOptions, collect, render
 from .exports.workshop_json import import_workshop, load_workshop_file
 from .schemas import MAX_ID
@@ -64,8 +61,8 @@ def _export_options() -> ExportOptions:
 def export(workshop_id: str) -> Response:
     if any(name in request.args for name in CREDENTIAL_PARAMETERS):
         raise Invalid("Keys never go in URLs: send the moderator key as 'Authorization: Bearer <key>'.")
-    secret = _bearer()
-    with _db().read() as session:
+    secret = bearer()
+    with database().read() as session:
         workshops.authenticate(session, workshop_id, moderator_key=secret)
         options = _export_options()
         collected = collect(session, workshop_id, options)
@@ -76,36 +73,16 @@ def export(workshop_id: str) -> Response:
     return response
 
 
-def _require_organiser_password(body: dict[str, Any]) -> None:
-    """The rule of POST /api/workshops: the organiser password in the body or a header."""
-    required = _settings().organiser_password
-    if not required:
-        return
-    password = body.get("organiser_password") or request.headers.get("X-Organiser-Password", "")
-    if not isinstance(password, str) or not hmac.compare_digest(password.encode(), required.encode()):
-        raise Forbidden("Creating a workshop on this server needs the organiser password.")
-
-
 @blueprint.post("/api/workshops/import")
 def import_file() -> tuple[Response, int]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise Invalid("The request body must be a workshop file (a JSON object).")
-    _require_organiser_password(body)
+    require_organiser_password(body.get("organiser_password"))
     content = load_workshop_file(body)
-    with _db().write() as session:
+    with database().write() as session:
         created = import_workshop(session, content)
-        workshop = created.workshop
-        answer = {
-            "id": workshop.id,
-            "join_code": workshop.join_code,
-            "moderator_key": created.moderator_key,
-            "projector_key": created.projector_key,
-        }
-    answer["links"] = workshop_links(
-        answer["id"], answer["join_code"] or "", created.moderator_key, created.projector_key
-    )
-    return jsonify(answer), 201
+    return jsonify(created_answer(created)), 201
 
 
 @blueprint.errorhandler(DomainError)

@@ -132,7 +132,8 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
     page.evaluate(AXE.read_text() + "\n;0")
     result = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"
     )
     return [violation for violation in result if violation["impact"] in impacts]
 
@@ -156,6 +157,17 @@ def create_workshop(server: LiveServer, **overrides: Any) -> dict[str, Any]:
     response = requests.post(f"{server.url}/api/workshops", json=body, timeout=10)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def snapshot(server: LiveServer, workshop: dict[str, Any]) -> dict[str, Any]:
+    """The server's state of the workshop, as the moderator sees it."""
+    response = requests.get(
+        f"{server.url}/api/workshops/{workshop['id']}",
+        headers={"Authorization": f"Bearer {workshop['moderator_key']}"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
 
 
 def path_of(link: str) -> str:

@@ -15,7 +15,15 @@ import requests
 import socketio
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LAPTOP, PROJECTOR, axe_violations, create_workshop, path_of, screenshot
+from tests.browser.conftest import (
+    LAPTOP,
+    PROJECTOR,
+    axe_violations,
+    create_workshop,
+    path_of,
+    screenshot,
+    snapshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -28,16 +36,6 @@ XSS = "<img src=x onerror=alert(1)>"
 def new_workshop(server: Any, **overrides: Any) -> dict[str, Any]:
     """A workshop in English, so that the tests read the source strings whatever the catalogue says."""
     return create_workshop(server, **{"language": "en", **overrides})
-
-
-def snapshot(server: Any, workshop: dict[str, Any]) -> dict[str, Any]:
-    response = requests.get(
-        f"{server.url}/api/workshops/{workshop['id']}",
-        headers={"Authorization": f"Bearer {workshop['moderator_key']}"},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 class Client:
