@@ -10,11 +10,12 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from . import credentials, workshops
+from . import credentials, retention, workshops
 from .config import Settings
 from .database import Database
 from .errors import DomainError, Forbidden, Invalid, Unauthorized
 from .network import public_base_url
+from .realtime import workshop_room
 from .schemas import JoinRequest, WorkshopCreate
 from .snapshots import build_snapshot
 
@@ -135,6 +136,18 @@ def links(workshop_id: str) -> Response:
             "links": workshop_links(workshop_id, join_code, secret, projector_key),
         }
     )
+
+
+@blueprint.delete("/api/workshops/<workshop_id>")
+def delete_workshop(workshop_id: str) -> tuple[Response, int]:
+    """Delete the workshop with everything in it, for good (moderator key)."""
+    secret = bearer()
+    with database().write() as session:
+        actor = workshops.authenticate(session, workshop_id, moderator_key=secret)
+        retention.delete_workshop(session, actor)
+    socketio = current_app.extensions["socketio"]
+    socketio.emit("workshop_deleted", {"workshop_id": workshop_id}, to=workshop_room(workshop_id))
+    return jsonify({"deleted": workshop_id}), 200
 
 
 @blueprint.get("/healthz")

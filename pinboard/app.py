@@ -95,6 +95,13 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(export_views.blueprint)
     realtime.register(socketio, app)
 
+    if settings.purge_after_days > 0 and not app.testing:
+        from .retention import purge_periodically
+
+        socketio.start_background_task(
+            purge_periodically, database, settings.purge_after_days, socketio.sleep
+        )
+
     @app.after_request
     def add_security_headers(response):  # type: ignore[no-untyped-def]
         for name, value in SECURITY_HEADERS.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -232,3 +233,45 @@ def import_command(file: Any, config: str | None) -> None:
     click.echo(f"  Moderator: {base}/m/{workshop_id}#key={created.moderator_key}")
     click.echo(f"  Projector: {base}/p/{workshop_id}#key={projector_key}")
     click.echo(f"  Join:      {base}/j/{join_code}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--config", "config", default=None)
+def backup(file: Path, config: str | None) -> None:
+    """Write a consistent copy of the database to FILE, while the server keeps running.
+
+    SQLite: a copy made with SQLite's online backup API (restore: stop the server, replace the
+    database file with the copy). PostgreSQL: pg_dump's custom format (restore with pg_restore).
+    """
+    from .backup import BackupError
+    from .backup import backup as make_backup
+    from .database import Database
+
+    database = Database(_settings(config).resolved_database_url())
+    try:
+        written = make_backup(database, file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        database.dispose()
+    click.echo(f"backup written to {written}")
+
+
+@cli.command()
+@click.option("--days", type=int, default=None, help="Default: the purge_after_days setting.")
+@click.option("--config", "config", default=None)
+def purge(days: int | None, config: str | None) -> None:
+    """Delete every workshop whose last activity is more than DAYS days ago."""
+    from .database import Database
+    from .retention import purge_inactive
+
+    settings = _settings(config)
+    days = settings.purge_after_days if days is None else days
+    if days <= 0:
+        raise click.UsageError("give --days N (N > 0) or set purge_after_days")
+    database = Database(settings.resolved_database_url())
+    with database.write() as session:
+        deleted = purge_inactive(session, days)
+    database.dispose()
+    click.echo(f"deleted {len(deleted)} workshop(s) inactive for more than {days} days")

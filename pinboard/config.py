@@ -41,6 +41,7 @@ class Settings:
     rate_limit_burst: int = 40
     max_message_bytes: int = 16384
     sync_max_events: int = 1000
+    purge_after_days: int = 0  # 0: keep workshops until the moderator deletes them
     log_level: str = "INFO"
 
     def validated(self) -> Settings:
@@ -53,7 +54,7 @@ class Settings:
         for name in ("rate_limit_per_minute", "rate_limit_burst", "max_message_bytes", "sync_max_events"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
-        for name in ("proxy_count", "sqlite_busy_timeout_ms"):
+        for name in ("proxy_count", "sqlite_busy_timeout_ms", "purge_after_days"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative")
         if self.log_level.upper() not in logging.getLevelNamesMapping():

@@ -7,13 +7,19 @@ participants, events) through the foreign keys' ON DELETE CASCADE.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .actors import Actor
+from .database import Database
 from .event_log import lock_workshop
 from .models import Board, Card, Cluster, Event, Participant, Workshop, utcnow
+
+log = logging.getLogger("pinboard.retention")
+PURGE_INTERVAL_SECONDS = 3600
 
 # Children first: SQLite enforces the cascade only with PRAGMA foreign_keys=ON, and an explicit
 # order keeps deletion correct on any database whatever its foreign-key settings.
@@ -44,3 +50,17 @@ def purge_inactive(session: Session, days: int, now: dt.datetime | None = None) 
     for workshop_id in stale:
         _delete_everything(session, workshop_id)
     return stale
+
+
+def purge_periodically(database: Database, days: int, sleep: Callable[[float], None]) -> None:
+    """Run forever (as a background task): purge once an hour. Every process may run it; a
+    workshop is deleted once, whoever gets there first."""
+    while True:
+        try:
+            with database.write() as session:
+                deleted = purge_inactive(session, days)
+            if deleted:
+                log.info("purged %d workshop(s) inactive for more than %d days", len(deleted), days)
+        except Exception:  # noqa: BLE001 - a failed round must not end the task
+            log.exception("purging inactive workshops failed")
+        sleep(PURGE_INTERVAL_SECONDS)

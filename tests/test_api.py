@@ -552,3 +552,28 @@ def test_the_api_grants_no_cross_origin_access(client: Any) -> None:
     for response in (created, preflight):
         assert "Access-Control-Allow-Origin" not in response.headers
         assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+# ---- DELETE /api/workshops/<id> ------------------------------------------------------------
+
+
+def test_the_moderator_deletes_the_workshop_and_connected_screens_are_told(
+    client: Any, socket_client: Any
+) -> None:
+    created = create(client)
+    projector = socket_client({"workshop": created["id"], "projector_key": created["projector_key"]})
+    assert projector.is_connected()
+    for key in ("projector_key",):
+        assert_error(
+            client.delete(f"/api/workshops/{created['id']}", headers=bearer(created[key])),
+            401,
+            "unauthorized",
+        )
+    response = client.delete(f"/api/workshops/{created['id']}", headers=bearer(created["moderator_key"]))
+    assert response.status_code == 200
+    assert response.get_json() == {"deleted": created["id"]}
+    told = [m for m in projector.get_received() if m["name"] == "workshop_deleted"]
+    assert told == [{"name": "workshop_deleted", "args": [{"workshop_id": created["id"]}], "namespace": "/"}]
+    gone = client.get(f"/api/workshops/{created['id']}", headers=bearer(created["moderator_key"]))
+    assert_error(gone, 401, "unauthorized")
+    assert_error(client.post("/api/join", json={"code": created["join_code"]}), 404, "not_found")

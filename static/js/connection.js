@@ -84,6 +84,11 @@ export class Connection extends EventTarget {
     this.socket.on("disconnect", () => this.setStatus("offline"));
     this.socket.on("connect_error", (error) => this.onConnectError(error));
     this.socket.on("event", (message) => this.onEvent(message));
+    this.socket.on("workshop_deleted", () => {
+      this.close();
+      this.setStatus("refused");
+      this.emitLocal("refused", { message: "deleted" });
+    });
     this.socket.on("presence", (message) => {
       if (this.model) this.model.participantCount = message.participant_count;
       this.emitLocal("presence", message);
