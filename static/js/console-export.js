@@ -84,5 +84,13 @@ async function loadBoards() {
 for (const button of document.querySelectorAll("#export-panel [data-format]")) {
   button.addEventListener("click", () => download(button));
 }
+// Load the board list once the console is connected (its key is good), so that a wrong key
+// causes no failed request; and again whenever the list is opened, to catch new boards.
 boardSelect.addEventListener("focus", loadBoards);
-if (keyFromFragment()) loadBoards();
+const consoleStatus = document.getElementById("status");
+const whenOnline = new MutationObserver(() => {
+  if (consoleStatus.dataset.status !== "online") return;
+  whenOnline.disconnect();
+  loadBoards();
+});
+if (consoleStatus) whenOnline.observe(consoleStatus, { attributes: true, attributeFilter: ["data-status"] });
