@@ -131,14 +131,12 @@ def main() -> None:
             server.wait(10)
 
     database = "PostgreSQL" if args.database_url else "SQLite (synchronous=FULL)"
-    print(
-        f"{args.cards} cards, {args.watchers} watchers, {args.async_mode}, {database}; no card lost or doubled"
-    )
+    print(f"{args.cards} cards, {args.watchers} watchers, {args.async_mode}, {database}")
+    print("no card lost or doubled")
     print(f"{'':24}{'p50':>8}{'p95':>8}{'p99':>8}{'mean':>8}")
     for name, values in (("card:create ack (ms)", acks), ("fan-out to last (ms)", fanout)):
-        print(
-            f"{name:24}{percentile(values, 0.5):8.2f}{percentile(values, 0.95):8.2f}{percentile(values, 0.99):8.2f}{statistics.mean(values):8.2f}"
-        )
+        figures = [percentile(values, share) for share in (0.5, 0.95, 0.99)] + [statistics.mean(values)]
+        print(f"{name:24}" + "".join(f"{figure:8.2f}" for figure in figures))
 
 
 if __name__ == "__main__":

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from . import ordering
 from .actors import Actor
 from .errors import NotFound, reject_unknown
 from .event_log import Outcome, lock_workshop, record
-from .models import Board, Cluster, Workshop
+from .models import Board, Cluster, DoneSignal, Workshop
 from .schemas import board_out, cluster_out
 
+# The settings of version 1 of the workshop file (pinboard/exports/workshop_json.py).
 SETTINGS = ("locked", "participants_can_move", "participants_choose_cluster", "numbered_clusters")
+# The Metaplan methods' settings: participants choose their cards' colours; a hidden card query
+# (new cards stay hidden until the moderator reveals them, see pinboard/card_query.py).
+METHOD_SETTINGS = ("participants_choose_color", "hidden")
+BOARD_SETTINGS = (*SETTINGS, *METHOD_SETTINGS)
 
 
 def build_board(
@@ -22,15 +27,14 @@ def build_board(
 ) -> Board:
     board = Board(title=title, position=position, **_defaults(settings))
     board.clusters = [
-        Cluster(name=name, position=index, list_style="bullet")
-        for index, name in enumerate(clusters or [])
+        Cluster(name=name, position=index, list_style="bullet") for index, name in enumerate(clusters or [])
     ]
     workshop.boards.append(board)
     return board
 
 
 def _defaults(settings: dict[str, Any]) -> dict[str, bool]:
-    return {name: bool(settings.get(name, False)) for name in SETTINGS}
+    return {name: bool(settings.get(name, False)) for name in BOARD_SETTINGS}
 
 
 def find_board(session: Session, actor: Actor, board_id: int) -> Board:
@@ -75,14 +79,22 @@ def create_board(
 
 
 def update_board(session: Session, actor: Actor, *, board_id: int, **changes: Any) -> Outcome:
+    """Change a board's title and settings. Turning the hidden card query on starts a new round:
+    the done signals of the last one are cleared (a second event says so: done_count 0)."""
     actor.require_moderator("change a board")
     workshop = lock_workshop(session, actor.workshop_id)
     board = find_board(session, actor, board_id)
-    for name, value in reject_unknown(changes, ("title", *SETTINGS)).items():
+    new_round = changes.get("hidden") is True and not board.hidden
+    for name, value in reject_unknown(changes, ("title", *BOARD_SETTINGS)).items():
         setattr(board, name, value)
     data = board_out.dump(board)
-    event = record(session, workshop, actor, "board.updated", {"board": data})
-    return Outcome(data, [event])
+    events = [record(session, workshop, actor, "board.updated", {"board": data})]
+    if new_round:
+        cleared = session.execute(delete(DoneSignal).where(DoneSignal.board_id == board.id))
+        if cleared.rowcount:  # type: ignore[attr-defined]
+            done = {"board_id": board.id, "done_count": 0}
+            events.append(record(session, workshop, actor, "participant.done", done))
+    return Outcome(data, events)
 
 
 def move_board(session: Session, actor: Actor, *, board_id: int, index: int) -> Outcome:

@@ -58,6 +58,8 @@ def create_card(
         return Outcome(card_out.dump(existing))
     board = find_board(session, actor, board_id)
     _require_open(board, actor)
+    if color is not None:
+        _check_may_color(actor, board)
     if cluster_id is not None:
         cluster = find_cluster(session, actor, cluster_id)
         if cluster.board_id != board.id:
@@ -75,6 +77,7 @@ def create_card(
         author_id=actor.participant_id,
         author_role=actor.role.value,
         client_id=client_id,
+        hidden=board.hidden,
     )
     session.add(card)
     final_index = ordering.place(container, card, None)
@@ -92,7 +95,10 @@ def update_card(
     card = find_card(session, actor, card_id)
     if not actor.is_moderator and not _is_author(actor, card):
         raise Forbidden("Participants may edit only their own cards.")
-    _require_open(session.get_one(Board, card.board_id), actor)
+    board = session.get_one(Board, card.board_id)
+    _require_open(board, actor)
+    if color is not None:
+        _check_may_color(actor, board)
     if text is not None:
         card.text = text
     if color is not None:
@@ -141,6 +147,11 @@ def move_card(
     }
     event = record(session, workshop, actor, "card.moved", data)
     return Outcome(data, [event])
+
+
+def _check_may_color(actor: Actor, board: Board) -> None:
+    if actor.is_participant and not board.participants_choose_color:
+        raise Forbidden("On this board the moderator chooses the colours of the cards.")
 
 
 def _check_may_move(actor: Actor, source: Board, target: Board) -> None:

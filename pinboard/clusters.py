@@ -18,11 +18,7 @@ from .schemas import cluster_out
 
 def find_cluster(session: Session, actor: Actor, cluster_id: int) -> Cluster:
     cluster = session.get(Cluster, cluster_id)
-    if (
-        cluster is None
-        or cluster.deleted_at is not None
-        or cluster.board.workshop_id != actor.workshop_id
-    ):
+    if cluster is None or cluster.deleted_at is not None or cluster.board.workshop_id != actor.workshop_id:
         raise NotFound(f"Cluster {cluster_id} does not exist in this workshop.")
     return cluster
 
@@ -55,9 +51,7 @@ def create_cluster(
     final_index = ordering.place(existing, cluster, index)
     session.flush()
     data = cluster_out.dump(cluster)
-    event = record(
-        session, workshop, actor, "cluster.created", {"cluster": data, "index": final_index}
-    )
+    event = record(session, workshop, actor, "cluster.created", {"cluster": data, "index": final_index})
     return Outcome(data, [event])
 
 
@@ -65,7 +59,7 @@ def update_cluster(session: Session, actor: Actor, *, cluster_id: int, **changes
     actor.require_moderator("change a cluster")
     workshop = lock_workshop(session, actor.workshop_id)
     cluster = find_cluster(session, actor, cluster_id)
-    for name, value in reject_unknown(changes, ("name", "list_style")).items():
+    for name, value in reject_unknown(changes, ("name", "list_style", "headline")).items():
         setattr(cluster, name, value)
     data = cluster_out.dump(cluster)
     event = record(session, workshop, actor, "cluster.updated", {"cluster": data})

@@ -48,6 +48,20 @@ class Locked(DomainError):
     http_status = 409
 
 
+class BudgetExceeded(DomainError):
+    """Dot voting: the participant has no dots left in this round."""
+
+    code = "budget_exceeded"
+    http_status = 409
+
+
+class CapReached(DomainError):
+    """Dot voting: the participant already has the most dots one card may get from them."""
+
+    code = "cap_reached"
+    http_status = 409
+
+
 class RateLimited(DomainError):
     code = "rate_limited"
     http_status = 429

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -73,15 +74,16 @@ class Board(Base):
     __tablename__ = "boards"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    workshop_id: Mapped[str] = mapped_column(
-        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
-    )
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     participants_can_move: Mapped[bool] = mapped_column(Boolean, default=False)
     participants_choose_cluster: Mapped[bool] = mapped_column(Boolean, default=False)
     numbered_clusters: Mapped[bool] = mapped_column(Boolean, default=False)
+    participants_choose_color: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A hidden card query ("verdeckte Kartenabfrage"): new cards are hidden until revealed.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     workshop: Mapped[Workshop] = relationship(back_populates="boards")
     clusters: Mapped[list[Cluster]] = relationship(
@@ -97,6 +99,8 @@ class Cluster(Base):
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer)
     list_style: Mapped[str] = mapped_column(String(10), default="bullet")
+    # The cluster's headline card ("Überschriftenkarte"); empty for none.
+    headline: Mapped[str] = mapped_column(String(200), default="", server_default="")
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     board: Mapped[Board] = relationship(back_populates="clusters")
@@ -106,9 +110,7 @@ class Participant(Base):
     __tablename__ = "participants"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    workshop_id: Mapped[str] = mapped_column(
-        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
-    )
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -127,24 +129,35 @@ class Card(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    workshop_id: Mapped[str] = mapped_column(
-        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
-    )
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     color: Mapped[str] = mapped_column(String(20), default="yellow")
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participants.id", ondelete="SET NULL")
-    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
     author_role: Mapped[str] = mapped_column(String(12), default="participant")
     client_id: Mapped[str | None] = mapped_column(String(64))
+    # Posted during a hidden card query and not revealed yet: only its author and the
+    # moderator see it (pinboard/visibility.py); everyone else gets a placeholder.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     author: Mapped[Participant | None] = relationship()
+
+
+class DoneSignal(Base):
+    """A participant's "I'm done" during a card query on a board; no row means not done."""
+
+    __tablename__ = "done_signals"
+
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Event(Base):
@@ -160,3 +173,45 @@ class Event(Base):
     data: Mapped[dict[str, Any]] = mapped_column()
     actor: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class VoteRound(Base):
+    """A round of dot voting ("Punktabfrage") on a board; at most one per board is open."""
+
+    __tablename__ = "vote_rounds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    budget: Mapped[int] = mapped_column(Integer)
+    per_card_cap: Mapped[int] = mapped_column(Integer)
+    show_live: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Vote(Base):
+    """One dot a participant placed on a card in a round; taking it back deletes the row."""
+
+    __tablename__ = "votes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("vote_rounds.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class BoardTimer(Base):
+    """A board's countdown: running until ends_at, or paused with remaining_ms left, or ended."""
+
+    __tablename__ = "board_timers"
+
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(10), index=True)  # running | paused | ended
+    seconds: Mapped[int] = mapped_column(Integer)  # the length it was started with, plus extensions
+    ends_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # while running
+    remaining_ms: Mapped[int | None] = mapped_column(Integer)  # while paused
+    lock_on_end: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

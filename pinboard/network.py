@@ -3,6 +3,7 @@ participants a link (and QR code) with the laptop's address on the room's networ
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import subprocess
@@ -18,10 +19,8 @@ from .config import Settings
 def lan_addresses() -> tuple[str, ...]:
     """IPv4 addresses of this machine other than loopback, private ones first."""
     found: set[str] = set()
-    try:
+    with contextlib.suppress(OSError):
         found.update(socket.gethostbyname_ex(socket.gethostname())[2])
-    except OSError:
-        pass
     try:  # Linux: every interface, including Wi-Fi hotspots the hostname does not resolve to
         output = subprocess.run(
             ["ip", "-4", "-o", "addr", "show", "scope", "global"],

@@ -1,5 +1,10 @@
 """The Socket.IO adapter: authenticate on connect; per event validate, run the domain
-operation in a write transaction, broadcast its events after the commit, then ack."""
+operation in a write transaction, broadcast its events after the commit, then ack.
+
+Every connection joins its workshop's room `w:<id>`, and one of `w:<id>:mod` (the moderator)
+or `w:<id>:others` (participants and the projector). An event that carries a hidden card goes
+whole to `:mod` and as a placeholder to `:others`, with the same seq (pinboard/visibility.py);
+every other event goes to `w:<id>`."""
 
 from __future__ import annotations
 
@@ -13,7 +18,18 @@ from flask import Flask, request
 from flask_socketio import SocketIO, join_room
 from marshmallow import Schema, ValidationError
 
-from . import boards, cards, clusters, schemas, workshops
+from . import (
+    boards,
+    card_query,
+    cards,
+    clusters,
+    method_schemas,
+    schemas,
+    timers,
+    visibility,
+    voting,
+    workshops,
+)
 from .actors import Actor
 from .config import Settings
 from .database import Database
@@ -47,6 +63,18 @@ OPERATIONS: dict[str, Operation] = {
     "board:move": Operation(schemas.BoardMove(), boards.move_board),
     "board:activate": Operation(schemas.BoardActivate(), boards.activate_board),
     "workshop:update": Operation(schemas.WorkshopUpdate(), workshops.update_workshop),
+    "cards:reveal": Operation(schemas.CardsReveal(), card_query.reveal_cards),
+    "participant:done": Operation(schemas.ParticipantDone(), card_query.signal_done),
+    # Dot voting and the timer (pinboard/voting.py, pinboard/timers.py).
+    "vote:open": Operation(method_schemas.VoteOpen(), voting.open_vote),
+    "vote:cast": Operation(method_schemas.VoteCard(), voting.cast_vote),
+    "vote:retract": Operation(method_schemas.VoteCard(), voting.retract_vote),
+    "vote:close": Operation(method_schemas.BoardOnly(), voting.close_vote),
+    "timer:start": Operation(method_schemas.TimerStart(), timers.start_timer),
+    "timer:pause": Operation(method_schemas.BoardOnly(), timers.pause_timer),
+    "timer:resume": Operation(method_schemas.BoardOnly(), timers.resume_timer),
+    "timer:extend": Operation(method_schemas.TimerExtend(), timers.extend_timer),
+    "timer:stop": Operation(method_schemas.BoardOnly(), timers.stop_timer),
 }
 
 _sync_request = schemas.SyncRequest()
@@ -54,11 +82,24 @@ _sync_request = schemas.SyncRequest()
 
 def message_size(payload: Any) -> int:
     """Bytes of the payload as compact UTF-8 JSON (not its escaped length)."""
-    return len(json.dumps(payload, default=str, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+    return len(
+        json.dumps(payload, default=str, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", "surrogatepass"
+        )
+    )
 
 
 def workshop_room(workshop_id: str) -> str:
     return f"w:{workshop_id}"
+
+
+def moderator_room(workshop_id: str) -> str:
+    return f"w:{workshop_id}:mod"
+
+
+def others_room(workshop_id: str) -> str:
+    """Participants and the projector: whoever may not see every hidden card."""
+    return f"w:{workshop_id}:others"
 
 
 def ok(data: Any, seq: int | None) -> dict[str, Any]:
@@ -70,7 +111,9 @@ def failed(error: DomainError) -> dict[str, Any]:
 
 
 class Realtime:
-    def __init__(self, socketio: SocketIO, database: Database, settings: Settings, limiter: RateLimiter) -> None:
+    def __init__(
+        self, socketio: SocketIO, database: Database, settings: Settings, limiter: RateLimiter
+    ) -> None:
         self.socketio = socketio
         self.database = database
         self.settings = settings
@@ -96,6 +139,7 @@ class Realtime:
             raise ConnectionRefusedError(error.message) from None
         self.connections[request.sid] = actor  # type: ignore[attr-defined]
         join_room(workshop_room(actor.workshop_id))
+        join_room(moderator_room(actor.workshop_id) if actor.is_moderator else others_room(actor.workshop_id))
 
     def disconnect(self, *_: Any) -> None:
         self.connections.pop(request.sid, None)  # type: ignore[attr-defined]
@@ -112,7 +156,10 @@ class Realtime:
             return failed(error)
         except Exception:
             log.exception("unexpected error in %s", name)
-            return {"ok": False, "error": {"code": "internal", "message": "The server could not process this request."}}
+            return {
+                "ok": False,
+                "error": {"code": "internal", "message": "The server could not process this request."},
+            }
 
     def _admit(self, payload: Any) -> Actor:
         actor = self.connections.get(request.sid)  # type: ignore[attr-defined]
@@ -159,7 +206,15 @@ class Realtime:
 
     def broadcast(self, workshop_id: str, events: list[Event]) -> None:
         for event in events:
-            self.socketio.emit("event", event_message(event), to=workshop_room(workshop_id))
+            message = event_message(event)
+            if visibility.needs_projection(event.type, event.data):
+                # The author is among the others and gets the placeholder too: their own copy
+                # came with the ack (and comes with their own sync and snapshot).
+                self.socketio.emit("event", message, to=moderator_room(workshop_id))
+                public = {**message, "data": visibility.public_event(event.type, event.data)}
+                self.socketio.emit("event", public, to=others_room(workshop_id))
+            else:
+                self.socketio.emit("event", message, to=workshop_room(workshop_id))
 
     def _sync(self, actor: Actor, payload: Any) -> dict[str, Any]:
         since = self._validate(_sync_request, payload)["since"]
@@ -168,7 +223,10 @@ class Realtime:
             if since is not None and since <= workshop.last_seq:
                 events = events_since(session, workshop.id, since, self.settings.sync_max_events)
                 if events is not None:
-                    messages = [event_message(e) for e in events]
+                    messages = [
+                        {**event_message(e), "data": visibility.event_for(actor, e.type, e.data)}
+                        for e in events
+                    ]
                     return ok({"events": messages}, workshop.last_seq)
             snapshot = build_snapshot(session, actor)
             return ok({"snapshot": snapshot}, snapshot["seq"])
@@ -186,6 +244,10 @@ def register(socketio: SocketIO, app: Flask) -> Realtime:
     for name in [*OPERATIONS, "sync"]:
         socketio.on_event(name, _handler(realtime, name))
     app.extensions["pinboard.realtime"] = realtime
+    if not app.testing:  # tests end timers by calling timers.end_due_timers themselves
+        socketio.start_background_task(
+            timers.watch_timers, realtime.database, realtime.broadcast, socketio.sleep
+        )
     return realtime
 
 

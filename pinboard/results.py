@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from .errors import NotFound
 from .models import Board, Card, Cluster, Participant, Workshop
+from .voting import closed_tallies
 
 ListStyle = Literal["bullet", "number", "letter"]
 
@@ -163,6 +164,7 @@ class Group:
     items: tuple[Item, ...]
     cluster_id: int | None = None
     unsorted: bool = False
+    headline: str = ""  # the cluster's headline card, printed under the heading; empty for none
 
     @property
     def heading(self) -> str:
@@ -271,6 +273,8 @@ class WorkshopData:
     boards: list[Board]
     clusters: dict[int, list[Cluster]] = field(default_factory=dict)  # by board id
     cards: dict[tuple[int, int | None], list[Card]] = field(default_factory=dict)  # by (board, cluster)
+    # Dots per card id by board id, from each board's latest closed round of dot voting.
+    votes: dict[int, dict[int, int]] = field(default_factory=dict)
 
     def participant_names(self) -> dict[int, str]:
         return {participant.id: participant.display_name for participant in self.participants}
@@ -283,7 +287,7 @@ class WorkshopData:
 
 
 def load_workshop(session: Session, workshop_id: str) -> WorkshopData:
-    """Everything the exports need: five queries whatever the size of the workshop."""
+    """Everything the exports need: six queries whatever the size of the workshop."""
     workshop = session.scalars(select(Workshop).where(Workshop.id == workshop_id)).one_or_none()
     if workshop is None:
         raise NotFound("This workshop does not exist.")
@@ -316,7 +320,8 @@ def load_workshop(session: Session, workshop_id: str) -> WorkshopData:
         # be there all the same, it is shown with the unsorted cards rather than lost.
         cluster_id = card.cluster_id if card.cluster_id in live_clusters else None
         cards[(card.board_id, cluster_id)].append(card)
-    return WorkshopData(workshop, participants, boards, dict(clusters), dict(cards))
+    votes = closed_tallies(session, workshop.id)
+    return WorkshopData(workshop, participants, boards, dict(clusters), dict(cards), votes)
 
 
 # ---- building the document ------------------------------------------------------------------
@@ -334,6 +339,7 @@ def build_document(data: WorkshopData, *, authors: bool = False) -> ResultsDocum
             card_id=card.id,
             created_at=card.created_at,
             author=names.get(card.author_id, "") if card.author_id is not None else "",
+            votes=data.votes[card.board_id].get(card.id, 0) if card.board_id in data.votes else None,
         )
 
     agenda = None
@@ -352,6 +358,7 @@ def build_document(data: WorkshopData, *, authors: bool = False) -> ResultsDocum
                     list_style=cluster.list_style if cluster.list_style in ("number", "letter") else "bullet",  # type: ignore[arg-type]
                     items=tuple(item(card) for card in data.cards_in(board, cluster)),
                     cluster_id=cluster.id,
+                    headline=cluster.headline,
                 )
             )
         unsorted = data.cards_in(board, None)

@@ -88,9 +88,10 @@ class UtcDateTime(fields.DateTime):
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
             return None
-        return value.replace(microsecond=value.microsecond // 1000 * 1000).isoformat(
-            timespec="milliseconds"
-        ) + "Z"
+        return (
+            value.replace(microsecond=value.microsecond // 1000 * 1000).isoformat(timespec="milliseconds")
+            + "Z"
+        )
 
 
 class Strict(Schema):
@@ -118,6 +119,8 @@ class BoardSpec(Strict):
     numbered_clusters = Flag()
     participants_can_move = Flag()
     participants_choose_cluster = Flag()
+    participants_choose_color = Flag()
+    hidden = Flag()
 
 
 class WorkshopCreate(Strict):
@@ -127,9 +130,7 @@ class WorkshopCreate(Strict):
     place = OptionalText(TITLE_MAX, load_default="")
     language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
     agenda = fields.List(Text(TITLE_MAX), load_default=list, validate=validate.Length(max=40))
-    boards = fields.List(
-        fields.Nested(BoardSpec), load_default=list, validate=validate.Length(max=30)
-    )
+    boards = fields.List(fields.Nested(BoardSpec), load_default=list, validate=validate.Length(max=30))
     organiser_password = fields.String(load_default=None)
 
 
@@ -183,6 +184,7 @@ class ClusterUpdate(RequireSomeField):
     cluster_id = Id(required=True)
     name = Text(NAME_MAX)
     list_style = fields.String(validate=validate.OneOf(LIST_STYLES))
+    headline = OptionalText(NAME_MAX)  # the headline card; empty clears it
 
 
 class ClusterMove(Strict):
@@ -201,6 +203,8 @@ class BoardCreate(Strict):
     numbered_clusters = Flag()
     participants_can_move = Flag()
     participants_choose_cluster = Flag()
+    participants_choose_color = Flag()
+    hidden = Flag()
 
 
 class BoardUpdate(RequireSomeField):
@@ -211,6 +215,8 @@ class BoardUpdate(RequireSomeField):
     numbered_clusters = Flag()
     participants_can_move = Flag()
     participants_choose_cluster = Flag()
+    participants_choose_color = Flag()
+    hidden = Flag()
 
 
 class BoardMove(Strict):
@@ -220,6 +226,17 @@ class BoardMove(Strict):
 
 class BoardActivate(Strict):
     board_id = Id(required=True)
+
+
+class CardsReveal(Strict):
+    board_id = Id(required=True)
+    # None (or absent): every hidden card of the board; else just these.
+    card_ids = fields.List(Id(), allow_none=True, load_default=None, validate=validate.Length(1, 1000))
+
+
+class ParticipantDone(Strict):
+    board_id = Id(required=True)
+    done = Flag(required=True)
 
 
 class WorkshopUpdate(RequireSomeField):
@@ -245,6 +262,7 @@ class CardOut(Schema):
     author_name = fields.Method("get_author_name")
     author_role = fields.String()
     client_id = fields.String(allow_none=True)
+    hidden = fields.Boolean()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
 
@@ -258,6 +276,7 @@ class ClusterOut(Schema):
     name = fields.String()
     position = fields.Integer()
     list_style = fields.String()
+    headline = fields.String()
 
 
 class BoardSettingsOut(Schema):
@@ -265,6 +284,8 @@ class BoardSettingsOut(Schema):
     participants_can_move = fields.Boolean()
     participants_choose_cluster = fields.Boolean()
     numbered_clusters = fields.Boolean()
+    participants_choose_color = fields.Boolean()
+    hidden = fields.Boolean()
 
 
 class BoardOut(Schema):

@@ -1,4 +1,8 @@
-"""The full state of a workshop as one client may see it, built in a fixed number of queries."""
+"""The full state of a workshop as one client may see it, built in a fixed number of queries.
+
+Hidden cards reach only their author and the moderator; everyone else gets placeholders
+(pinboard/visibility.py).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from .actors import Actor
+from .card_query import done_state
 from .models import Board, Card, Cluster, Participant
 from .schemas import board_out, card_out, cluster_out, workshop_out
+from .timers import timer_state
+from .visibility import card_for
+from .voting import vote_state
 from .workshops import find_open_workshop
 
 
@@ -38,12 +46,14 @@ def build_snapshot(session: Session, actor: Actor) -> dict[str, Any]:
     ).all()
     cards_by_container: dict[tuple[int, int | None], list[dict[str, Any]]] = defaultdict(list)
     for card in cards:
-        cards_by_container[(card.board_id, card.cluster_id)].append(card_out.dump(card))
+        cards_by_container[(card.board_id, card.cluster_id)].append(card_for(actor, card_out.dump(card)))
     clusters_by_board: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for cluster in clusters:
         payload = cluster_out.dump(cluster)
         payload["cards"] = cards_by_container[(cluster.board_id, cluster.id)]
         clusters_by_board[cluster.board_id].append(payload)
+    done = done_state(session, board_ids, actor.participant_id)
+    votes, timers = vote_state(session, actor, board_ids), timer_state(session, board_ids)
     return {
         "seq": workshop.last_seq,
         "workshop": workshop_out.dump(workshop),
@@ -54,6 +64,10 @@ def build_snapshot(session: Session, actor: Actor) -> dict[str, Any]:
                 **board_out.dump(board),
                 "clusters": clusters_by_board[board.id],
                 "unsorted": cards_by_container[(board.id, None)],
+                "done_count": done.get(board.id, (0, False))[0],
+                "done": done.get(board.id, (0, False))[1],
+                "vote": votes.get(board.id),
+                "timer": timers.get(board.id),
             }
             for board in boards
         ],

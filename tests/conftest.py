@@ -35,7 +35,10 @@ from pinboard.workshops import NewWorkshop, create_workshop, join
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("PINBOARD_TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("PINBOARD_TEST_REDIS_URL", "")
-TABLES = ("events", "cards", "clusters", "participants", "boards", "workshops")
+TABLES = (
+    "events", "votes", "vote_rounds", "board_timers", "done_signals",
+    "cards", "clusters", "participants", "boards", "workshops",
+)  # fmt: skip
 
 BACKENDS = [
     "sqlite",
@@ -73,9 +76,7 @@ def postgres_url() -> Iterator[str]:
     yield url
     with admin.connect() as connection:
         connection.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"
-            ),
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
             {"name": name},
         )
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))

@@ -13,6 +13,9 @@ from typing import Any
 
 import socketio
 
+# What `cards.revealed` fills in on a card that was a placeholder.
+REVEALED_FIELDS = ("text", "color", "author_id", "author_name", "client_id", "hidden", "updated_at")
+
 
 class Gap(Exception):
     """An event arrived whose sequence number is not the next one."""
@@ -88,6 +91,16 @@ class Replica:
             if existing["id"] == card["id"]:
                 existing.update(text=card["text"], color=card["color"], updated_at=card["updated_at"])
 
+    def _on_cards_revealed(self, data: dict[str, Any]) -> None:
+        revealed = {card["id"]: card for card in data["cards"]}
+        for existing in self.cards():
+            if existing["id"] in revealed:
+                card = revealed[existing["id"]]
+                existing.update({key: card[key] for key in REVEALED_FIELDS})
+
+    def _on_participant_done(self, data: dict[str, Any]) -> None:
+        self.board(data["board_id"])["done_count"] = data["done_count"]
+
     def _on_card_moved(self, data: dict[str, Any]) -> None:
         card = self._take_card(data["card_id"])
         assert card is not None, f"moved card {data['card_id']} is unknown"
@@ -105,7 +118,9 @@ class Replica:
         cluster = data["cluster"]
         for existing in self.board(cluster["board_id"])["clusters"]:
             if existing["id"] == cluster["id"]:
-                existing.update(name=cluster["name"], list_style=cluster["list_style"])
+                existing.update(
+                    name=cluster["name"], list_style=cluster["list_style"], headline=cluster["headline"]
+                )
 
     def _on_cluster_moved(self, data: dict[str, Any]) -> None:
         clusters = self.board(data["board_id"])["clusters"]
@@ -125,6 +140,7 @@ class Replica:
         board = copy.deepcopy(data["board"])
         board["clusters"] = [{**c, "cards": []} for c in board["clusters"]]
         board["unsorted"] = []
+        board["done_count"], board["done"] = 0, False
         _insert(self.boards, board, data["index"])
 
     def _on_board_updated(self, data: dict[str, Any]) -> None:
@@ -149,10 +165,11 @@ class Replica:
 
 
 def shape_of(snapshot: dict[str, Any]) -> list[Any]:
-    """What every replica must agree on: order, names, settings, card texts and colours."""
+    """What every replica must agree on: order, names, settings, headlines, done counts, card
+    texts, colours and whether they are hidden."""
 
     def cards(items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        return [(c["id"], c["text"], c["color"], c["board_id"], c["cluster_id"]) for c in items]
+        return [(c["id"], c["text"], c["color"], c["board_id"], c["cluster_id"], c["hidden"]) for c in items]
 
     return [
         snapshot["workshop"].get("active_board_id"),
@@ -161,8 +178,12 @@ def shape_of(snapshot: dict[str, Any]) -> list[Any]:
                 b["id"],
                 b["title"],
                 sorted(b["settings"].items()),
-                [(c["id"], c["name"], c["list_style"], cards(c["cards"])) for c in b["clusters"]],
+                [
+                    (c["id"], c["name"], c["list_style"], c["headline"], cards(c["cards"]))
+                    for c in b["clusters"]
+                ],
                 cards(b["unsorted"]),
+                b["done_count"],
             )
             for b in snapshot["boards"]
         ],

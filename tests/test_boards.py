@@ -19,6 +19,8 @@ DEFAULT_SETTINGS = {
     "participants_can_move": False,
     "participants_choose_cluster": False,
     "numbered_clusters": False,
+    "participants_choose_color": False,
+    "hidden": False,
 }
 
 

@@ -238,6 +238,7 @@ def test_the_same_client_id_in_another_workshop_is_another_card(
 
 def test_a_participant_edits_their_own_card(db: Database, workshop: WorkshopFixture, anna: Actor) -> None:
     card = create(db, anna, workshop.board_ids[0], "Tippfeler")
+    set_board(db, workshop, workshop.board_ids[0], participants_choose_color=True)
     with db.write() as s:
         outcome = cards.update_card(s, anna, card_id=card["id"], text="Tippfehler", color="pink")
     assert (outcome.data["text"], outcome.data["color"]) == ("Tippfehler", "pink")

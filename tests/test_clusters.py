@@ -65,6 +65,7 @@ def test_create_appends_a_cluster_with_an_event(db: Database, workshop: Workshop
         "name": "Ideen",
         "position": 2,
         "list_style": "bullet",
+        "headline": "",
     }
     [event] = outcome.events
     assert (event.type, event.data, event.seq) == (

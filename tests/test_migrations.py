@@ -77,3 +77,33 @@ def test_data_survives_a_second_upgrade(db: Database) -> None:
         )
         assert [b.id for b in stored.boards] == workshop.board_ids
         assert s.scalars(select(Card.text).where(Card.id == card_id)).one() == "bleibt"
+
+
+def test_0002_gives_existing_rows_the_new_columns_and_downgrades(db: Database) -> None:
+    """Boards, clusters and cards of a 0001 database come through 0002 visible, without colour
+    choice and without headlines; 0002 also goes back down cleanly."""
+    from alembic import command
+    from sqlalchemy import text
+
+    workshop = make_workshop(db)
+    participant, _ = make_participant(db, workshop, "Anna")
+    with db.write() as s:
+        cards.create_card(
+            s, participant, client_id=new_client_id(), board_id=workshop.board_ids[0], text="aus 0001"
+        )
+    config = alembic_config(db)
+    with db.write_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert current_revision(db) == "0001"
+    assert "done_signals" not in inspect(db.engine).get_table_names()
+    assert "hidden" not in {column["name"] for column in inspect(db.engine).get_columns("cards")}
+
+    upgrade_database(db)
+    assert current_revision(db) == head(db)  # 0002, or a later head (0003: dot voting, timers)
+    assert schema_differences(db) == []
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT text, hidden FROM cards")).all() == [("aus 0001", False)]
+        boards = connection.execute(text("SELECT hidden, participants_choose_color FROM boards"))
+        assert {tuple(row) for row in boards} == {(False, False)}
+        assert {row[0] for row in connection.execute(text("SELECT headline FROM clusters"))} == {""}

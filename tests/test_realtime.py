@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from pinboard import boards as board_ops
 from pinboard import cards as card_ops
 from pinboard.actors import Actor
 from pinboard.app import create_app, database_of, socketio_of
@@ -44,6 +45,8 @@ EVENTS = [
     "board:move",
     "board:activate",
     "workshop:update",
+    "cards:reveal",
+    "participant:done",
     "sync",
 ]
 
@@ -58,12 +61,21 @@ CARD_KEYS = {
     "author_name",
     "author_role",
     "client_id",
+    "hidden",
     "created_at",
     "updated_at",
 }
-CLUSTER_KEYS = {"id", "board_id", "name", "position", "list_style"}
+CLUSTER_KEYS = {"id", "board_id", "name", "position", "list_style", "headline"}
 BOARD_KEYS = {"id", "title", "position", "settings"}
-SETTINGS_KEYS = {"locked", "participants_can_move", "participants_choose_cluster", "numbered_clusters"}
+SNAPSHOT_BOARD_KEYS = BOARD_KEYS | {"clusters", "unsorted", "done_count", "done", "vote", "timer"}
+SETTINGS_KEYS = {
+    "locked",
+    "participants_can_move",
+    "participants_choose_cluster",
+    "numbered_clusters",
+    "participants_choose_color",
+    "hidden",
+}
 WORKSHOP_KEYS = {
     "id",
     "title",
@@ -414,7 +426,6 @@ def test_a_closed_workshop_refuses_connections(room: Room) -> None:
         assert not room.connect(auth).is_connected()
 
 
-
 @pytest.mark.parametrize("bad", ["\x00", "\ud800"], ids=["NUL", "lone surrogate"])
 def test_a_workshop_id_with_a_nul_or_lone_surrogate_is_refused_not_a_crash(
     room: Room, database_url: str, request: pytest.FixtureRequest, bad: str
@@ -446,6 +457,18 @@ class Case:
 
 def _new_card(room: Room, **fields: Any) -> dict[str, Any]:
     return {"client_id": new_client_id(), "board_id": room.b0, "text": "Mehr Zeit für Austausch", **fields}
+
+
+def _set_board(room: Room, **settings: Any) -> None:
+    """Change board 0's settings behind the clients' backs (no broadcast)."""
+    with room.db.write() as s:
+        board_ops.update_board(s, room.w.moderator, board_id=room.b0, **settings)
+
+
+def _hidden_card(room: Room, text: str = "Verdeckt: Mut zur Lücke") -> int:
+    """A hidden card of Anna's on board 0 (the board runs a hidden card query from now on)."""
+    _set_board(room, hidden=True)
+    return post_card(room.db, room.anna, room.b0, text)
 
 
 SETTINGS_OFF = {name: False for name in SETTINGS_KEYS}
@@ -490,10 +513,13 @@ CASES = [
         },
     ),
     Case(
-        "participant edits their own card",
+        "participant edits their own card and its colour where the board allows it",
         "anna",
         "card:update",
-        lambda r: {"card_id": r.anna_card, "text": "Augenhöhe herstellen!", "color": "pink"},
+        lambda r: (
+            _set_board(r, participants_choose_color=True),
+            {"card_id": r.anna_card, "text": "Augenhöhe herstellen!", "color": "pink"},
+        )[1],
         "card.updated",
         CARD_KEYS,
         lambda r, p: {
@@ -609,6 +635,37 @@ CASES = [
         lambda r, p: {"cluster_id": r.c00, "board_id": r.b0, "index": 1},
     ),
     Case(
+        "moderator gives a cluster its headline",
+        "moderator",
+        "cluster:update",
+        lambda r: {"cluster_id": r.c01, "headline": "Zwischen Tempo und Beteiligung"},
+        "cluster.updated",
+        CLUSTER_KEYS,
+        lambda r, p: {"id": r.c01, "name": "Spannungsfelder", "headline": "Zwischen Tempo und Beteiligung"},
+    ),
+    Case(
+        "moderator reveals the hidden cards of a board",
+        "moderator",
+        "cards:reveal",
+        lambda r: (_hidden_card(r), {"board_id": r.b0})[1],
+        "cards.revealed",
+        {"board_id", "cards"},
+        lambda r, p: {"board_id": r.b0},
+        lambda r, data: (
+            [(c["text"], c["hidden"], c["author_name"], set(c)) for c in data["cards"]]
+            == [("Verdeckt: Mut zur Lücke", False, "Anna", CARD_KEYS)]
+        ),
+    ),
+    Case(
+        "participant says they are done",
+        "ben",
+        "participant:done",
+        lambda r: {"board_id": r.b0, "done": True},
+        "participant.done",
+        {"board_id", "done", "done_count"},
+        lambda r, p: {"board_id": r.b0, "done": True, "done_count": 1},
+    ),
+    Case(
         "moderator deletes a cluster with a card",
         "moderator",
         "cluster:delete",
@@ -659,6 +716,23 @@ CASES = [
             "title": "Austausch",
             "position": 1,
             "settings": {**SETTINGS_OFF, "locked": True, "participants_choose_cluster": True},
+        },
+    ),
+    Case(
+        "moderator starts a hidden card query and lets participants choose colours",
+        "moderator",
+        "board:update",
+        lambda r: {"board_id": r.b0, "hidden": True, "participants_choose_color": True},
+        "board.updated",
+        BOARD_KEYS,
+        lambda r, p: {
+            "id": r.b0,
+            "settings": {
+                **SETTINGS_OFF,
+                "participants_can_move": True,
+                "hidden": True,
+                "participants_choose_color": True,
+            },
         },
     ),
     Case(
@@ -722,6 +796,9 @@ def assert_event_carries_the_ack(
     event_type: str, event_data: dict[str, Any], ack_data: dict[str, Any]
 ) -> None:
     """The event's data as docs/protocol.md's events table says, built from the same change."""
+    if event_type == "participant.done":  # the room learns how many are done, never who
+        assert event_data == {"board_id": ack_data["board_id"], "done_count": ack_data["done_count"]}
+        return
     if event_type not in WRAPPED:
         assert event_data == ack_data
         return
@@ -734,15 +811,20 @@ def assert_event_carries_the_ack(
         assert set(event_data) == {key}
 
 
+# Dot voting and the timer have protocol tests of their own (test_realtime_voting.py,
+# test_realtime_timer.py), with their own permission matrices.
+METHOD_EVENTS = {name for name in OPERATIONS if name.split(":")[0] in ("vote", "timer")}
+
+
 def test_the_cases_cover_every_client_event() -> None:
-    assert set(EVENTS) == {*OPERATIONS, "sync"}
-    assert {case.event for case in CASES} == set(OPERATIONS)
+    assert set(EVENTS) == {*OPERATIONS, "sync"} - METHOD_EVENTS
+    assert {case.event for case in CASES} == set(OPERATIONS) - METHOD_EVENTS
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_each_client_event_acks_and_broadcasts_one_event_to_the_room(room: Room, case: Case) -> None:
+    payload = case.payload(room)  # may prepare the room first (behind the clients' backs)
     before = room.snapshot()
-    payload = case.payload(room)
 
     ack = room.clients[case.sender].emit(case.event, payload, callback=True)
 
@@ -798,9 +880,16 @@ ROLES = ["stranger", "other_participant", "participant", "projector", "moderator
 ALLOWED = {
     "stranger": set(),
     "other_participant": set(),
-    "participant": {"sync", "card:create", "card:update", "card:move", "card:delete"},
+    "participant": {
+        "sync",
+        "card:create",
+        "card:update",
+        "card:move",
+        "card:delete",
+        "participant:done",
+    },
     "projector": {"sync"},
-    "moderator": set(EVENTS),
+    "moderator": set(EVENTS) - {"participant:done"},
 }
 ROLE_CLIENT = {"participant": "anna", "projector": "projector", "moderator": "moderator"}
 
@@ -819,19 +908,21 @@ MATRIX_PAYLOADS: dict[str, Callable[[Room], dict[str, Any]]] = {
     "board:move": lambda r: {"board_id": r.b1, "index": 0},
     "board:activate": lambda r: {"board_id": r.b1},
     "workshop:update": lambda r: {"title": "Ein neuer Titel"},
+    "cards:reveal": lambda r: (_hidden_card(r), {"board_id": r.b0})[1],
+    "participant:done": lambda r: {"board_id": r.b0, "done": True},
     "sync": lambda r: {},
 }
 
 
 def test_the_matrix_covers_every_client_event() -> None:
-    assert set(MATRIX_PAYLOADS) == set(EVENTS) == {*OPERATIONS, "sync"}
+    assert set(MATRIX_PAYLOADS) == set(EVENTS) == {*OPERATIONS, "sync"} - METHOD_EVENTS
 
 
 @pytest.mark.parametrize("event", EVENTS)
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(room: Room, role: str, event: str) -> None:
+    payload = MATRIX_PAYLOADS[event](room)  # may prepare the room first (behind the clients' backs)
     before = room.snapshot()
-    payload = MATRIX_PAYLOADS[event](room)
 
     if role == "stranger":
         for auth in (None, {"workshop": room.w.id}, {"workshop": room.w.id, "token": "geraten"}):
@@ -849,9 +940,8 @@ def test_permission_matrix(room: Room, role: str, event: str) -> None:
             assert ack["data"]["snapshot"]["workshop"]["id"] == room.other.id
             assert {b["id"] for b in ack["data"]["snapshot"]["boards"]}.isdisjoint(room.w.board_ids)
         else:
-            assert_failed(
-                ack, "forbidden" if event.split(":")[0] in ("cluster", "board", "workshop") else "not_found"
-            )
+            moderator_only = event.split(":")[0] in ("cluster", "board", "workshop", "cards")
+            assert_failed(ack, "forbidden" if moderator_only else "not_found")
             assert server_snapshot(room.db, room.other) == other_before
         room.assert_nothing_broadcast()
         assert room.snapshot() == before
@@ -1363,7 +1453,7 @@ def test_sync_without_since_returns_a_snapshot(room: Room) -> None:
         assert len(Replica(snapshot).cards()) == 4 + 2
         assert set(snapshot["workshop"]) == WORKSHOP_KEYS
         for board in snapshot["boards"]:
-            assert set(board) == BOARD_KEYS | {"clusters", "unsorted"}
+            assert set(board) == SNAPSHOT_BOARD_KEYS
             assert set(board["settings"]) == SETTINGS_KEYS
             for card in board["unsorted"] + [c for cl in board["clusters"] for c in cl["cards"]]:
                 assert set(card) == CARD_KEYS

@@ -196,5 +196,5 @@ def test_reading_a_workshop_takes_the_same_few_queries_whatever_its_size(db, cou
             document = build_document(load_workshop(session, workshop_id), authors=True)
             document.meta(Item("x"))
         counts.append(counter.count)
-    assert counts[0] == counts[1] <= 5
+    assert counts[0] == counts[1] <= 6  # the sixth: dot voting tallies
     assert document.card_count == 30

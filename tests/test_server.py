@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
 
@@ -46,9 +47,13 @@ def snapshot(url: str, workshop_id: str, secret: str) -> dict:
     return response.json()
 
 
-def participant_client(url: str, workshop: dict, name: str, transports: list[str] | None = None) -> LiveClient:
+def participant_client(
+    url: str, workshop: dict, name: str, transports: list[str] | None = None
+) -> LiveClient:
     joined = join(url, workshop["join_code"].lower(), name)
-    return LiveClient(url, {"workshop": workshop["id"], "token": joined["participant_token"]}, transports).connect()
+    return LiveClient(
+        url, {"workshop": workshop["id"], "token": joined["participant_token"]}, transports
+    ).connect()
 
 
 def moderator_client(url: str, workshop: dict) -> LiveClient:
@@ -66,21 +71,33 @@ def test_a_small_workshop_runs_end_to_end(live_server) -> None:
         board = moderator.replica.boards[0]
         cluster_id = board["clusters"][1]["id"]
 
-        posted = anna.call("card:create", {"client_id": uuid.uuid4().hex, "board_id": board["id"], "text": "Augenhöhe → herstellen"})
+        posted = anna.call(
+            "card:create",
+            {"client_id": uuid.uuid4().hex, "board_id": board["id"], "text": "Augenhöhe → herstellen"},
+        )
         assert posted["ok"], posted
         for client in clients:
             client.wait_for_seq(posted["seq"])
-            assert [c["text"] for c in client.replica.board(board["id"])["unsorted"]] == ["Augenhöhe → herstellen"]
+            assert [c["text"] for c in client.replica.board(board["id"])["unsorted"]] == [
+                "Augenhöhe → herstellen"
+            ]
 
-        moved = moderator.call("card:move", {"card_id": posted["data"]["id"], "cluster_id": cluster_id, "index": 0})
+        moved = moderator.call(
+            "card:move", {"card_id": posted["data"]["id"], "cluster_id": cluster_id, "index": 0}
+        )
         assert moved["ok"], moved
         for client in clients:
             client.wait_for_seq(moved["seq"])
-            assert [c["id"] for c in client.replica.container(board["id"], cluster_id)] == [posted["data"]["id"]]
+            assert [c["id"] for c in client.replica.container(board["id"], cluster_id)] == [
+                posted["data"]["id"]
+            ]
             assert client.replica.board(board["id"])["unsorted"] == []
 
         forbidden = ben.call("card:move", {"card_id": posted["data"]["id"], "cluster_id": None})
-        assert forbidden == {"ok": False, "error": {"code": "forbidden", "message": forbidden["error"]["message"]}}
+        assert forbidden == {
+            "ok": False,
+            "error": {"code": "forbidden", "message": forbidden["error"]["message"]},
+        }
 
         server_state = shape_of(snapshot(server.url, workshop["id"], workshop["moderator_key"]))
         for client in clients:
@@ -118,7 +135,9 @@ def test_acknowledged_cards_survive_a_killed_server(live_server) -> None:
     board_id = anna.replica.boards[0]["id"]
     acked = []
     for number in range(5):
-        reply = anna.call("card:create", {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": f"Karte {number}"})
+        reply = anna.call(
+            "card:create", {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": f"Karte {number}"}
+        )
         assert reply["ok"], reply
         acked.append(reply["data"]["id"])
     anna.close()
@@ -140,11 +159,16 @@ def test_a_client_that_was_away_catches_up_with_sync(live_server) -> None:
         anna.close()
         last = None
         for number in range(3):
-            last = moderator.call("card:create", {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": f"Notiz {number}"})
+            last = moderator.call(
+                "card:create",
+                {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": f"Notiz {number}"},
+            )
         anna.sio.connect(server.url, auth=anna.auth, transports=["websocket"], wait_timeout=10)
         anna.sync()
         assert anna.replica.seq == last["seq"]
-        assert anna.replica.shape() == shape_of(snapshot(server.url, workshop["id"], workshop["moderator_key"]))
+        assert anna.replica.shape() == shape_of(
+            snapshot(server.url, workshop["id"], workshop["moderator_key"])
+        )
     finally:
         anna.close()
         moderator.close()
@@ -158,7 +182,10 @@ def test_other_async_modes_serve_the_same_protocol(live_server, async_mode: str)
     anna = participant_client(server.url, workshop, "Anna")
     try:
         board_id = anna.replica.boards[0]["id"]
-        posted = anna.call("card:create", {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": "Transparenz darstellen"})
+        posted = anna.call(
+            "card:create",
+            {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": "Transparenz darstellen"},
+        )
         assert posted["ok"], posted
         moderator.wait_for_seq(posted["seq"])
         assert moderator.replica.board(board_id)["unsorted"][0]["text"] == "Transparenz darstellen"
@@ -174,7 +201,12 @@ def test_bad_credentials_are_refused_with_a_message(live_server) -> None:
     workshop = create_workshop(server.url)
     client = socketio.Client()
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(server.url, auth={"workshop": workshop["id"], "moderator_key": "guess"}, transports=["websocket"], wait_timeout=5)
+        client.connect(
+            server.url,
+            auth={"workshop": workshop["id"], "moderator_key": "guess"},
+            transports=["websocket"],
+            wait_timeout=5,
+        )
     assert not client.connected
 
 
@@ -187,7 +219,11 @@ def test_the_moderator_gets_the_links_back(live_server) -> None:
         timeout=10,
     )
     assert response.status_code == 200
-    assert response.json() == {"join_code": workshop["join_code"], "projector_key": workshop["projector_key"], "links": workshop["links"]}
+    assert response.json() == {
+        "join_code": workshop["join_code"],
+        "projector_key": workshop["projector_key"],
+        "links": workshop["links"],
+    }
     refused = requests.get(
         f"{server.url}/api/workshops/{workshop['id']}/links",
         headers={"Authorization": f"Bearer {workshop['projector_key']}"},
@@ -200,11 +236,17 @@ def test_the_documented_example_script_runs_a_whole_workshop(live_server) -> Non
     import runpy
 
     server = live_server()
-    example = runpy.run_path(str(__import__("tests.conftest", fromlist=["ROOT"]).ROOT / "docs" / "examples" / "small_workshop.py"))
+    example = runpy.run_path(
+        str(__import__("tests.conftest", fromlist=["ROOT"]).ROOT / "docs" / "examples" / "small_workshop.py")
+    )
     final = example["main"](server.url)
     board = final["boards"][0]
     assert board["settings"]["locked"] is True
-    assert [c["name"] for c in board["clusters"]] == ["Rahmenbedingungen und Grundhaltung", "Spannungsfelder", "Handlungsansätze"]
+    assert [c["name"] for c in board["clusters"]] == [
+        "Rahmenbedingungen und Grundhaltung",
+        "Spannungsfelder",
+        "Handlungsansätze",
+    ]
     assert [len(c["cards"]) for c in board["clusters"]] == [1, 2, 0]
     assert board["unsorted"] == []
     assert final["seq"] == 8  # 3 cards, 3 moves, 1 cluster, 1 lock: one event each, no gaps
@@ -229,3 +271,102 @@ def test_joins_are_announced_as_a_throttled_presence_count(live_server) -> None:
         assert moderator.replica.seq == 0  # presence is not an event
     finally:
         moderator.close()
+
+
+class FrameRecorder:
+    """Keeps every Engine.IO frame a client receives, as it came over the wire (encoded)."""
+
+    def __init__(self, client: LiveClient) -> None:
+        self.frames: list[str] = []
+        eio = client.sio.eio
+        receive = eio._receive_packet
+
+        def record(pkt) -> None:  # type: ignore[no-untyped-def]
+            encoded = pkt.encode()
+            self.frames.append(encoded if isinstance(encoded, str) else encoded.decode("utf-8", "replace"))
+            receive(pkt)
+
+        eio._receive_packet = record
+
+    def holding(self, *needles: str) -> list[str]:
+        return [frame for frame in self.frames if any(needle in frame for needle in needles)]
+
+
+def test_a_hidden_card_query_never_sends_the_projector_a_hidden_text(live_server) -> None:
+    """The hidden card query end to end on a real server: a participant on a websocket and one
+    on long-polling post hidden cards; not one frame the projector (or the other participant)
+    receives holds their text, until the moderator reveals them."""
+    server = live_server()
+    workshop = create_workshop(server.url)
+    secret_anna, secret_ben = "SECRET-ANNA-7f3a Mut zur Luecke", "SECRET-BEN-c91d Zeit fuer Austausch"
+    moderator = moderator_client(server.url, workshop)
+    projector = LiveClient(
+        server.url, {"workshop": workshop["id"], "projector_key": workshop["projector_key"]}
+    )
+    projector_frames = FrameRecorder(projector)
+    projector.connect()
+    anna = participant_client(server.url, workshop, "Anna")
+    ben_joined = join(server.url, workshop["join_code"], "Ben")
+    ben = LiveClient(
+        server.url, {"workshop": workshop["id"], "token": ben_joined["participant_token"]}, ["polling"]
+    )
+    ben_frames = FrameRecorder(ben)
+    ben.connect()
+    clients = [moderator, projector, anna, ben]
+    try:
+        board = moderator.replica.boards[0]
+        hidden = moderator.call("board:update", {"board_id": board["id"], "hidden": True})
+        assert hidden["ok"] and hidden["data"]["settings"]["hidden"] is True, hidden
+        posted = anna.call(
+            "card:create", {"client_id": uuid.uuid4().hex, "board_id": board["id"], "text": secret_anna}
+        )
+        assert posted["ok"] and posted["data"]["text"] == secret_anna, posted
+        bens = ben.call(
+            "card:create", {"client_id": uuid.uuid4().hex, "board_id": board["id"], "text": secret_ben}
+        )
+        assert bens["ok"], bens
+        edited = anna.call(
+            "card:update", {"card_id": posted["data"]["id"], "text": secret_anna + " (edited)"}
+        )
+        assert edited["ok"], edited
+        cluster_id = board["clusters"][0]["id"]
+        moved = moderator.call(
+            "card:move", {"card_id": posted["data"]["id"], "cluster_id": cluster_id, "index": 0}
+        )
+        assert moved["ok"], moved
+        for participant in (anna, ben):
+            done = participant.call("participant:done", {"board_id": board["id"], "done": True})
+            assert done["ok"], done
+        for client in clients:
+            client.wait_for_seq(done["seq"])
+
+        # The projector knows the cards are there, where they are, and how many are done.
+        projected = projector.replica.board(board["id"])
+        assert [c["hidden"] and c["text"] == "" for c in projected["clusters"][0]["cards"]] == [True]
+        assert [c["text"] for c in projected["unsorted"]] == [""]
+        assert projected["done_count"] == 2
+        over_http = snapshot(server.url, workshop["id"], workshop["projector_key"])
+        resynced = projector.call("sync", {"since": 0})
+        assert resynced["ok"], resynced
+        assert "SECRET" not in json.dumps([over_http, resynced])
+        assert projector_frames.frames and projector_frames.holding("SECRET") == []
+        assert ben_frames.holding("SECRET-ANNA") == []
+        assert (
+            moderator.replica.board(board["id"])["clusters"][0]["cards"][0]["text"]
+            == secret_anna + " (edited)"
+        )
+        assert any(secret_ben in frame for frame in ben_frames.frames)  # Ben's own ack
+
+        revealed = moderator.call("cards:reveal", {"board_id": board["id"]})
+        assert revealed["ok"] and len(revealed["data"]["cards"]) == 2, revealed
+        for client in clients:
+            client.wait_for_seq(revealed["seq"])
+            texts = {c["text"] for c in client.replica.cards()}
+            assert {secret_anna + " (edited)", secret_ben} <= texts
+        assert len(projector_frames.holding("SECRET")) == 1  # the one cards.revealed event
+        server_state = shape_of(snapshot(server.url, workshop["id"], workshop["moderator_key"]))
+        for client in (moderator, projector):
+            assert client.replica.shape() == server_state
+    finally:
+        for client in clients:
+            client.close()

@@ -50,7 +50,21 @@ def test_snapshot_structure(db: Database, workshop: WorkshopFixture) -> None:
     assert snap["workshop"]["active_board_id"] == first_board
     assert snap["workshop"]["agenda"] == ["Begrüßung", "Einstieg", "Austausch"]
     one, two = snap["boards"]
-    assert set(one) == {"id", "title", "position", "settings", "clusters", "unsorted"}
+    assert set(one) == {
+        "id",
+        "title",
+        "position",
+        "settings",
+        "clusters",
+        "unsorted",
+        "done_count",
+        "done",
+    } | {
+        "vote",
+        "timer",
+    }
+    assert one["vote"] is None and one["timer"] is None  # no dot voting, no timer yet
+    assert (one["done_count"], one["done"]) == (0, False)
     assert (one["id"], one["title"], one["position"]) == (first_board, "Einstieg", 0)
     assert one["settings"]["locked"] is False
     assert [c["name"] for c in one["clusters"]] == ["Rahmenbedingungen", "Spannungsfelder"]
@@ -179,4 +193,4 @@ def test_snapshot_uses_the_same_few_queries_however_big_the_workshop(
         f"P{n}" for n in range(10)
     }
     assert big_counter.count == tiny_counter.count, big_counter.statements
-    assert tiny_counter.count <= 6, tiny_counter.statements
+    assert tiny_counter.count <= 8, tiny_counter.statements  # 7 and 8: dot voting, timers

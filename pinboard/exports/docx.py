@@ -98,6 +98,11 @@ class _Builder:
         kind.font.color.rgb = ACCENT
         kind.paragraph_format.space_after = Pt(2)
         self.style["Document Type"] = kind
+        headline = styles.add_style("Headline", WD_STYLE_TYPE.PARAGRAPH)  # a cluster's headline card
+        headline.base_style = styles["Normal"]
+        headline.font.bold = True
+        headline.paragraph_format.space_after = Pt(4)
+        self.style["Headline"] = headline
         self.body = self.doc.element.body
 
         first_num = self.numbering.find(qn("w:num"))
@@ -148,6 +153,8 @@ class _Builder:
 
     def group(self, group: Group) -> None:
         self.paragraph(group.heading, "Heading 2")
+        if group.headline:
+            self.paragraph(group.headline, "Headline")
         if not group.items:
             return
         if group.list_style == "number":

@@ -38,6 +38,7 @@ h2 { font-size: 1.35rem; margin: 2rem 0 0.6rem; }
 h3 { font-size: 1.08rem; margin: 1.3rem 0 0.4rem; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; }
 .meta { color: #596273; }
+.headline { font-weight: 700; margin: 0 0 0.4rem; }
 ul, ol { margin: 0.3rem 0 0.8rem; padding-left: 1.6rem; }
 li { margin: 0.2rem 0; }
 @counter-style agenda-step { system: extends decimal; suffix: ") "; }

@@ -63,6 +63,8 @@ def _item(document: ResultsDocument, item: Item, marker: str) -> list[str]:
 
 def _group(document: ResultsDocument, group: Group) -> list[str]:
     lines = [f"### {escape_inline(group.heading)}", ""]
+    if group.headline:
+        lines += [f"**{escape_inline(group.headline)}**", ""]
     if not group.items:
         return lines
     for index, item in enumerate(group.items):

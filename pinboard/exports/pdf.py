@@ -39,6 +39,7 @@ def pdf_data(document: ResultsDocument, *, pictures: bool = True) -> dict[str, A
                 "groups": [
                     {
                         "heading": t(group.heading),
+                        "headline": t(group.headline),
                         "style": group.list_style,
                         "items": [
                             {

@@ -1,6 +1,6 @@
-// Cluster tools on the moderator's board: add (header form), rename in place, list style, reorder
-// (arrow buttons or dragging the heading) and delete with a confirmation (its cards go to the
-// unsorted cards). Mixed into ModeratorTools.
+// Cluster tools on the moderator's board: add (header form), rename in place, the headline card
+// (typed in place; empty removes it), list style, reorder (arrow buttons or dragging the heading)
+// and delete with a confirmation (its cards go to the unsorted cards). Mixed into ModeratorTools.
 
 import { announce, el, t } from "./page.js";
 
@@ -13,6 +13,7 @@ const ICONS = {
   right: "M9.3 5.3 16 12l-6.7 6.7-1.4-1.4 5.3-5.3-5.3-5.3z",
   edit: "M4 17.2V20h2.8l8.3-8.3-2.8-2.8L4 17.2Zm13.7-7.6a1 1 0 0 0 0-1.4l-1.9-1.9a1 1 0 0 0-1.4 0l-1.3 1.3 2.8 2.8 1.8-1.8Z",
   trash: "M9 3h6l1 2h4v2H4V5h4l1-2Zm-3 6h12l-1 12H7L6 9Zm4 2v8h1.5v-8H10Zm2.5 0v8H14v-8h-1.5Z",
+  headline: "M4 4h16v4h-2V6h-5v12h2.5v2h-7v-2H11V6H6v2H4V4Z",
 };
 
 function icon(name) {
@@ -35,6 +36,7 @@ export const clusterMethods = {
       "aria-expanded": "false", "aria-controls": `cluster-tools-${id}`,
     }, icon("more"));
     entry.rename = el("button", { type: "button", class: "quiet tool" }, icon("edit"), el("span", {}, t("rename")));
+    entry.headlineButton = el("button", { type: "button", class: "quiet tool" }, icon("headline"), el("span", {}, t("headline")));
     entry.style = el("select", { id: `cluster-style-${id}`, class: "tool-select" },
       ["bullet", "number", "letter"].map((value) => el("option", { value }, t(value))));
     const styleLabel = el("label", { for: `cluster-style-${id}`, class: "visually-hidden" }, t("listStyle"));
@@ -43,7 +45,7 @@ export const clusterMethods = {
     entry.remove = el("button", { type: "button", class: "quiet danger-tool tool" }, icon("trash"), el("span", {}, t("delete")));
     entry.tools = el("div", { class: "cluster-tools", id: `cluster-tools-${id}`, hidden: true },
       el("div", { class: "tools-row" }, styleLabel, entry.style, el("span", { class: "tools-arrows" }, entry.left, entry.right)),
-      el("div", { class: "tools-row" }, entry.rename, entry.remove));
+      el("div", { class: "tools-row" }, entry.rename, entry.headlineButton, entry.remove));
     entry.head.append(entry.toggle);
     entry.head.after(entry.tools);
 
@@ -54,6 +56,8 @@ export const clusterMethods = {
       entry.el.classList.toggle("tools-open", open);
     });
     entry.rename.addEventListener("click", () => this.startRename(entry));
+    entry.headlineButton.addEventListener("click", () => this.startHeadline(entry));
+    entry.headline.addEventListener("dblclick", () => this.startHeadline(entry));
     entry.heading.addEventListener("dblclick", () => this.startRename(entry));
     entry.style.addEventListener("change", () => {
       this.send("cluster:update", { cluster_id: id, list_style: entry.style.value });
@@ -66,6 +70,8 @@ export const clusterMethods = {
   updateCluster(entry, cluster, index, total) {
     const name = cluster.name;
     entry.clusterName = name;
+    entry.clusterHeadline = cluster.headline ?? "";
+    entry.headlineButton.setAttribute("aria-label", t("editHeadlineOf", { name }));
     entry.toggle.setAttribute("aria-label", t("clusterOptions", { name }));
     entry.toggle.title = t("clusterOptions", { name });
     entry.left.setAttribute("aria-label", t("moveLeftOf", { name }));
@@ -128,6 +134,57 @@ export const clusterMethods = {
       if (save && name && name !== entry.clusterName) {
         entry.name.textContent = name; // shown at once; the model's name follows
         await this.send("cluster:update", { cluster_id: entry.id, name });
+      }
+    };
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      finish(true);
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        finish(false);
+      }
+    });
+    input.addEventListener("blur", () => finish(true));
+    input.focus();
+    input.select();
+  },
+
+  // The headline card, typed in place of the card at the top of the cluster. Enter or leaving
+  // the field saves, Escape cancels; an empty field removes the headline.
+  startHeadline(entry) {
+    if (entry.headlineForm) {
+      entry.headlineInput.focus();
+      return;
+    }
+    const input = el("input", {
+      type: "text", id: `cluster-headline-${entry.id}`, class: "headline-input", maxlength: "120", autocomplete: "off",
+      placeholder: t("headlinePlaceholder"),
+    });
+    input.value = entry.clusterHeadline ?? "";
+    const label = el("label", { for: input.id, class: "visually-hidden" }, t("headlineOf", { name: entry.clusterName ?? "" }));
+    const form = el("form", { class: "headline-form", novalidate: true }, label, input);
+    entry.headlineForm = form;
+    entry.headlineInput = input;
+    entry.headline.hidden = true;
+    entry.headline.after(form);
+    let finished = false;
+    const finish = async (save) => {
+      if (finished) return;
+      finished = true;
+      const headline = input.value.trim();
+      form.remove();
+      entry.headlineForm = null;
+      entry.headlineInput = null;
+      entry.headline.hidden = !entry.clusterHeadline;
+      entry.headlineButton.focus();
+      if (save && headline !== (entry.clusterHeadline ?? "")) {
+        const ack = await this.send("cluster:update", { cluster_id: entry.id, headline });
+        if (ack.ok) {
+          announce(headline ? t("headlineSaved", { name: entry.clusterName ?? "" }) : t("headlineRemoved", { name: entry.clusterName ?? "" }));
+        }
       }
     };
     form.addEventListener("submit", (event) => {

@@ -66,7 +66,8 @@ export const keyboardMethods = {
     if (!where || this.moveDialog.open) return;
     this.moveCardId = cardId;
     const card = where.cards[where.index];
-    this.moveText.textContent = card.text;
+    this.moveText.textContent = card.hidden ? t("hiddenCard") : card.text;
+    this.updateCardTools(card);
     const containers = this.containers(this.currentBoard());
     this.moveTarget.replaceChildren(
       ...containers.map((c) => el("option", { value: String(c.clusterId ?? "") }, c.name)),

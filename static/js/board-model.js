@@ -1,11 +1,24 @@
 // The client-side replica of a workshop. Every screen holds one and changes it only by
 // applying the server's events in sequence order (tests/replica.py follows the same rules).
+//
+// Hidden cards (a hidden card query, docs/protocol.md): a screen that may not see one holds a
+// placeholder (hidden, empty text). The author's phone gets the placeholder live too, but keeps
+// its own card whole: keepOwnCard() takes the card from the ack, and placeholders of it never
+// overwrite it.
 
 export class Gap extends Error {}
 
 function take(items, id) {
   const index = items.findIndex((item) => item.id === id);
   return index === -1 ? null : items.splice(index, 1)[0];
+}
+
+// What `cards.revealed` (or the author's own copy) fills in on a placeholder.
+const CARD_FIELDS = ["text", "color", "author_id", "author_name", "client_id", "hidden", "updated_at"];
+
+// A hidden card this screen may not see: real cards always have text.
+export function isPlaceholder(card) {
+  return Boolean(card?.hidden) && card.text === "";
 }
 
 function insertAt(items, item, index) {
@@ -15,6 +28,7 @@ function insertAt(items, item, index) {
 
 export class BoardModel {
   constructor(snapshot) {
+    this.own = new Map(); // card id -> this participant's own hidden card, whole (from its acks)
     this.load(snapshot);
   }
 
@@ -24,6 +38,32 @@ export class BoardModel {
     this.you = snapshot.you;
     this.participantCount = snapshot.participant_count ?? 0;
     this.boards = structuredClone(snapshot.boards);
+    for (const card of this.allCards()) this.fillOwn(card);
+  }
+
+  // The author's own copy of a card (the ack of card:create or card:update): kept whole in the
+  // model even where the live event brought a placeholder.
+  keepOwnCard(card) {
+    if (!card || card.id == null) return;
+    const known = this.own.get(card.id);
+    if (known && (known.updated_at || "") > (card.updated_at || "")) return;
+    if (card.hidden) this.own.set(card.id, { ...card });
+    else this.own.delete(card.id);
+    const existing = this.card(card.id);
+    if (existing) for (const field of CARD_FIELDS) existing[field] = card[field];
+  }
+
+  fillOwn(card) {
+    if (!isPlaceholder(card)) return card;
+    const own = this.own.get(card.id);
+    if (own) for (const field of CARD_FIELDS) card[field] = own[field];
+    return card;
+  }
+
+  // Cards of the board that are hidden (face down), whether this screen may read them or not.
+  hiddenCards(board) {
+    if (!board) return [];
+    return [...board.unsorted, ...board.clusters.flatMap((c) => c.cards)].filter((card) => card.hidden);
   }
 
   board(boardId) {
@@ -89,11 +129,20 @@ export class BoardModel {
 const HANDLERS = {
   "card.created"(model, { card, index }) {
     const list = model.container(card.board_id, card.cluster_id);
-    if (list) insertAt(list, { ...card }, index);
+    if (list) insertAt(list, model.fillOwn({ ...card }), index);
   },
   "card.updated"(model, { card }) {
     const existing = model.card(card.id);
-    if (existing) Object.assign(existing, { text: card.text, color: card.color, updated_at: card.updated_at });
+    if (!existing) return;
+    if (isPlaceholder(card) && !isPlaceholder(existing)) return; // our own card, kept whole
+    Object.assign(existing, { text: card.text, color: card.color, updated_at: card.updated_at, hidden: card.hidden });
+  },
+  "cards.revealed"(model, { cards }) {
+    for (const card of cards) {
+      model.own.delete(card.id);
+      const existing = model.card(card.id);
+      if (existing) for (const field of CARD_FIELDS) existing[field] = card[field];
+    }
   },
   "card.moved"(model, data) {
     const card = model.takeCard(data.card_id);
@@ -112,7 +161,7 @@ const HANDLERS = {
   },
   "cluster.updated"(model, { cluster }) {
     const existing = model.cluster(cluster.id);
-    if (existing) Object.assign(existing, { name: cluster.name, list_style: cluster.list_style });
+    if (existing) Object.assign(existing, { name: cluster.name, list_style: cluster.list_style, headline: cluster.headline ?? "" });
   },
   "cluster.moved"(model, data) {
     const board = model.board(data.board_id);
@@ -129,7 +178,7 @@ const HANDLERS = {
     }
   },
   "board.created"(model, { board, index }) {
-    const created = { ...structuredClone(board), unsorted: [] };
+    const created = { ...structuredClone(board), unsorted: [], done_count: 0, done: false };
     created.clusters = created.clusters.map((c) => ({ ...c, cards: [] }));
     insertAt(model.boards, created, index);
   },
@@ -140,6 +189,12 @@ const HANDLERS = {
   "board.moved"(model, data) {
     const board = take(model.boards, data.board_id);
     if (board) insertAt(model.boards, board, data.index);
+  },
+  "participant.done"(model, data) {
+    const board = model.board(data.board_id);
+    if (!board) return;
+    board.done_count = data.done_count;
+    if (data.done_count === 0) board.done = false; // nobody is done: a new round, or everyone took it back
   },
   "board.activated"(model, data) {
     model.workshop.active_board_id = data.board_id;

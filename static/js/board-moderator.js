@@ -1,12 +1,14 @@
 // The moderator's tools on the board: drag cards between clusters and the unsorted cards
 // (SortableJS, mouse and touch), a keyboard path for every move (a move dialog on Enter/Space,
-// Alt+arrow keys), and adding, renaming, restyling, reordering and deleting clusters.
+// Alt+arrow keys), adding, renaming, restyling, reordering and deleting clusters and giving them
+// headlines, the cards' colours, and revealing the hidden cards of a hidden card query.
 // Whatever the server answers, the board is drawn again from the model: the server's order wins.
 
 import Sortable from "../vendor/sortablejs-1.15.7/sortable.esm.js";
 import { announce, el, t } from "./page.js";
 import { clusterMethods } from "./board-clusters.js";
 import { keyboardMethods } from "./board-keyboard.js";
+import { cardToolMethods } from "./board-card-tools.js";
 
 const SEQ_WAIT_MS = 2000;
 const TOAST_MS = 6000;
@@ -32,6 +34,7 @@ export class ModeratorTools {
     this.setUpAddCluster();
     this.setUpMoveDialog();
     this.setUpDeleteDialog();
+    this.setUpCardTools();
   }
 
   attach(view) {
@@ -207,4 +210,4 @@ export class ModeratorTools {
   }
 }
 
-Object.assign(ModeratorTools.prototype, keyboardMethods, clusterMethods);
+Object.assign(ModeratorTools.prototype, keyboardMethods, clusterMethods, cardToolMethods);

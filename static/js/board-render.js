@@ -2,10 +2,33 @@
 // cluster id and only moved, added or changed where the model differs from the page, so a
 // render with 300 cards is cheap, keeps focus and scroll positions, and new cards can animate.
 // User text (cards, names) is only ever set with textContent.
+// A hidden card (a hidden card query) is drawn face down, on the moderator's board too (it is
+// often what the room sees): no text, colour or author, only the back of a card.
 
 import { el, t } from "./page.js";
 
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
+const SVG = "http://www.w3.org/2000/svg";
+
+// The mark on the back of a hidden card: a crossed-out eye.
+function hiddenMark() {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", "card-back-mark");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  for (const d of ["M2.5 12S6 6 12 6s9.5 6 9.5 6S18 18 12 18 2.5 12 2.5 12Z", "M4 20 20 4"]) {
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", d);
+    svg.append(path);
+  }
+  const pupil = document.createElementNS(SVG, "circle");
+  pupil.setAttribute("cx", "12");
+  pupil.setAttribute("cy", "12");
+  pupil.setAttribute("r", "2.6");
+  svg.append(pupil);
+  return svg;
+}
 
 // "a." … "z.", "aa." … for letter lists.
 function letterOf(index) {
@@ -85,24 +108,36 @@ export class BoardView {
       const authorName = el("span", { class: "author-name", "aria-hidden": "true" });
       const authorSpoken = el("span", { class: "visually-hidden" });
       const authorEl = el("span", { class: "author" }, authorSpoken, authorName);
-      const node = el("li", { class: "card", dataset: { cardId: String(card.id) } }, markerEl, textEl, authorEl);
+      const backEl = el("span", { class: "card-back" }, hiddenMark(), el("span", { class: "visually-hidden" }, t("hiddenCard")));
+      const node = el("li", { class: "card", dataset: { cardId: String(card.id) } }, markerEl, textEl, backEl, authorEl);
       if (this.interactive) {
         node.tabIndex = 0;
         node.setAttribute("aria-describedby", "card-help");
       }
-      entry = { el: node, markerEl, textEl, authorEl, authorName, authorSpoken, text: null, color: null, author: null, marker: null };
+      entry = { el: node, markerEl, textEl, backEl, authorEl, authorName, authorSpoken, text: null, color: null, author: null, marker: null, faceDown: null };
       this.cards.set(card.id, entry);
       this.hooks.cardCreated?.(node, card);
     }
-    if (entry.text !== card.text) {
-      entry.textEl.textContent = card.text;
-      entry.text = card.text;
+    const faceDown = Boolean(card.hidden);
+    if (entry.faceDown !== faceDown) {
+      entry.el.classList.toggle("face-down", faceDown);
+      entry.backEl.hidden = !faceDown;
+      entry.textEl.hidden = faceDown;
+      entry.faceDown = faceDown;
     }
-    if (entry.color !== card.color) {
-      entry.el.dataset.color = card.color || "yellow";
-      entry.color = card.color;
+    const text = faceDown ? "" : card.text;
+    if (entry.text !== text) {
+      entry.textEl.textContent = text;
+      entry.text = text;
     }
-    const author = card.author_role === "participant" && card.author_name ? card.author_name : "";
+    const color = faceDown ? null : card.color;
+    if (entry.color !== color) {
+      if (color) entry.el.dataset.color = color;
+      else if (faceDown) delete entry.el.dataset.color;
+      else entry.el.dataset.color = "yellow";
+      entry.color = color;
+    }
+    const author = !faceDown && card.author_role === "participant" && card.author_name ? card.author_name : "";
     if (entry.author !== author) {
       entry.authorName.textContent = author;
       entry.authorSpoken.textContent = author ? ` ${t("byAuthor", { name: author })}` : "";
@@ -140,8 +175,12 @@ export class BoardView {
       const title = el("div", { class: "area-title" }, heading, count);
       const head = el("div", { class: "area-head" }, title);
       const list = el("ol", { class: "cards", "aria-labelledby": headingId, dataset: { clusterId: String(cluster.id) } });
-      const node = el("section", { class: "area cluster", "aria-labelledby": headingId, dataset: { clusterId: String(cluster.id) } }, head, list);
-      entry = { id: cluster.id, el: node, head, title, heading, number, name, count, list };
+      // The headline card: large, at the top of the cluster, above its cards.
+      const headlineText = el("span", { class: "headline-text" });
+      const headline = el("p", { class: "headline-card", hidden: true },
+        el("span", { class: "visually-hidden" }, `${t("headlineCard")}: `), headlineText);
+      const node = el("section", { class: "area cluster", "aria-labelledby": headingId, dataset: { clusterId: String(cluster.id) } }, head, headline, list);
+      entry = { id: cluster.id, el: node, head, title, heading, number, name, count, list, headline, headlineText };
       this.clusters.set(cluster.id, entry);
       this.hooks.clusterCreated?.(entry);
       this.hooks.containerCreated?.(list, cluster.id);
@@ -153,6 +192,10 @@ export class BoardView {
     setText(entry.number, numbered ? `${index + 1}.` : "");
     entry.number.hidden = !numbered;
     setText(entry.name, cluster.name);
+    const headline = cluster.headline ?? "";
+    setText(entry.headlineText, headline);
+    entry.headline.hidden = !headline || Boolean(entry.headlineForm); // the moderator may be typing it
+    entry.el.classList.toggle("has-headline", Boolean(headline));
     setText(entry.count, countText(cluster.cards.length));
     entry.list.dataset.empty = this.interactive ? t("clusterEmptyModerator") : t("clusterEmpty");
     entry.el.dataset.listStyle = cluster.list_style;

@@ -2,7 +2,8 @@
 // moderator's interactive board (/m/<id>/board#key=MODERATOR_KEY). Both show the active board
 // (following board.activated) filling the screen: clusters in board order, the unsorted cards
 // beside them, and the join panel with the QR code. The moderator's sorting tools live in
-// board-moderator.js and are loaded only for the moderator.
+// board-moderator.js and are loaded only for the moderator. During a hidden card query a bar
+// above the board says how many cards have come in (face down) and how many are done.
 // User text (cards, names, titles) is only ever set with textContent.
 
 import { Connection } from "./connection.js";
@@ -40,6 +41,9 @@ const ui = {
   joinQr: $("join-qr"),
   joinUrl: $("join-url"),
   joinCode: $("join-code"),
+  queryBar: $("query-bar"),
+  queryCount: $("query-count"),
+  queryDone: $("query-done"),
 };
 
 // ---- the key -------------------------------------------------------------------------------
@@ -82,6 +86,7 @@ let model = null;
 let loaded = false;
 let frame = 0;
 const arrived = new Set(); // ids of cards created since the page loaded, to animate once
+const turned = new Set(); // ids of cards just revealed, to turn face up once
 
 function currentBoard() {
   if (!model) return null;
@@ -98,6 +103,9 @@ if (isModerator) {
   const { ModeratorTools } = await import("./board-moderator.js");
   moderator = new ModeratorTools({ connection, currentBoard, requestRender: () => renderNow() });
 }
+
+// The timer and dot badges (static/js/board-voting.js).
+import("./board-voting.js").then(({ attachMethods }) => attachMethods({ connection, currentBoard }));
 
 const view = new BoardView(
   { layout: ui.layout, inbox: ui.inbox, inboxList: ui.inboxList, inboxCount: ui.inboxCount, clusters: ui.clusters },
@@ -118,6 +126,7 @@ function renderNow() {
   if (moderator?.busy()) return; // a drag in progress: rendered when it ends
   const board = currentBoard();
   renderHeader(board);
+  renderQuery(board);
   if (!board) {
     showMessage(t("noBoard"), "info");
     view.render(null);
@@ -125,6 +134,14 @@ function renderNow() {
   }
   hideMessage();
   view.render(board);
+  for (const id of turned) {
+    const entry = view.cardEntry(id);
+    if (!entry) continue;
+    entry.el.classList.remove("turned");
+    void entry.el.offsetWidth; // restart the animation if the element was reused
+    entry.el.classList.add("turned");
+  }
+  turned.clear();
   for (const id of arrived) {
     const entry = view.cardEntry(id);
     if (!entry) continue;
@@ -154,6 +171,27 @@ function renderParticipants() {
   const count = model?.participantCount ?? 0;
   ui.participants.hidden = !model;
   ui.participantsText.textContent = count === 1 ? t("participantsOne") : t("participantsOther", { count });
+}
+
+// ---- the hidden card query ------------------------------------------------------------------
+
+function renderQuery(board) {
+  const hiddenCount = model && board ? model.hiddenCards(board).length : 0;
+  const running = Boolean(board?.settings?.hidden);
+  ui.queryBar.hidden = !board || (!running && hiddenCount === 0);
+  moderator?.updateRevealAll(hiddenCount);
+  if (ui.queryBar.hidden) return;
+  ui.queryBar.classList.toggle("is-running", running);
+  let count;
+  if (hiddenCount > 0) count = hiddenCount === 1 ? t("cardsInOne") : t("cardsIn", { count: hiddenCount });
+  else count = cardCount(board) > 0 ? t("allRevealed") : t("cardsInNone");
+  ui.queryCount.textContent = count;
+  ui.queryDone.hidden = !running;
+  ui.queryDone.textContent = t("doneOf", { done: board.done_count ?? 0, total: model.participantCount ?? 0 });
+}
+
+function cardCount(board) {
+  return board.unsorted.length + board.clusters.reduce((sum, cluster) => sum + cluster.cards.length, 0);
 }
 
 let shownCode = null;
@@ -271,7 +309,13 @@ connection.addEventListener("change", (event) => {
     const card = message.data.card;
     if (card.board_id === currentBoard()?.id) {
       arrived.add(card.id);
-      announce(t("newCard", { text: card.text }));
+      announce(card.hidden ? t("newHiddenCard") : t("newCard", { text: card.text }));
+    }
+  } else if (message.type === "cards.revealed") {
+    if (message.data.board_id === currentBoard()?.id) {
+      for (const card of message.data.cards) turned.add(card.id);
+      const count = message.data.cards.length;
+      announce(count === 1 ? t("revealedOne") : t("revealed", { count }));
     }
   } else if (message.type === "board.activated") {
     pinnedBoardId = null; // the moderator switched boards: follow, like everyone else
@@ -279,7 +323,10 @@ connection.addEventListener("change", (event) => {
   scheduleRender();
 });
 
-connection.addEventListener("presence", () => renderParticipants());
+connection.addEventListener("presence", () => {
+  renderParticipants();
+  if (model && !moderator?.busy()) renderQuery(currentBoard());
+});
 
 if (!key) {
   refused();

@@ -214,6 +214,8 @@ const SETTINGS = [
   ["participants_choose_cluster", "settingChoose"],
   ["participants_can_move", "settingMove"],
   ["numbered_clusters", "settingNumbered"],
+  ["participants_choose_color", "settingColor"],
+  ["hidden", "settingHidden"],
 ];
 
 const items = new Map(); // board id -> {root, refs…}
@@ -228,6 +230,10 @@ function cardCount(board) {
   return board.unsorted.length + board.clusters.reduce((sum, cluster) => sum + cluster.cards.length, 0);
 }
 
+function hiddenCount(board) {
+  return connection.model.hiddenCards(board).length;
+}
+
 function createBoardItem(boardId) {
   const item = { boardId, renaming: false };
   item.position = el("span", { class: "board-pos", "aria-hidden": "true" });
@@ -236,12 +242,15 @@ function createBoardItem(boardId) {
   item.activeBadge = el("span", { class: "badge active" });
   item.lockedBadge = el("span", { class: "badge locked" });
   item.count = el("span", { class: "badge count" });
+  item.hiddenBadge = el("span", { class: "badge hidden-cards" });
+  item.doneBadge = el("span", { class: "badge done" });
   item.up = iconButton("↑", "", () => moveBoard(item, -1), { action: "up" });
   item.down = iconButton("↓", "", () => moveBoard(item, 1), { action: "down" });
   item.chips = el("ul", { class: "chips" });
   item.activate = el("button", { type: "button", class: "primary", onclick: () => activateBoard(item) });
   item.activeNote = el("span", { class: "active-note" });
   item.lock = el("button", { type: "button", onclick: () => toggleLock(item) });
+  item.reveal = el("button", { type: "button", class: "reveal", onclick: () => revealAll(item) });
   item.rename = el("button", { type: "button", class: "quiet", onclick: () => startRename(item) });
   item.open = el("a", { class: "button quiet", target: "_blank", rel: "noopener" });
   item.settingsLegend = el("legend", { class: "visually-hidden" });
@@ -258,12 +267,12 @@ function createBoardItem(boardId) {
       item.position,
       el("div", { class: "board-head-text" },
         item.titleWrap,
-        el("div", { class: "badges" }, item.activeBadge, item.lockedBadge, item.count),
+        el("div", { class: "badges" }, item.activeBadge, item.lockedBadge, item.count, item.hiddenBadge, item.doneBadge),
       ),
       el("div", { class: "order-buttons" }, item.up, item.down),
     ),
     item.chips,
-    el("div", { class: "board-actions" }, item.activate, item.activeNote, item.lock, item.rename, item.open),
+    el("div", { class: "board-actions" }, item.activate, item.activeNote, item.reveal, item.lock, item.rename, item.open),
     el("fieldset", { class: "board-settings" }, item.settingsLegend, checkLabels),
   );
   return item;
@@ -283,6 +292,13 @@ function updateBoardItem(item, board, index, total, isActive) {
   item.lockedBadge.hidden = !settings.locked;
   const count = cardCount(board);
   item.count.textContent = count === 1 ? t("cardsOne") : t("cards", { n: count });
+  const hidden = hiddenCount(board);
+  item.hiddenBadge.hidden = hidden === 0;
+  item.hiddenBadge.textContent = t("hiddenCards", { n: hidden });
+  item.doneBadge.hidden = !settings.hidden;
+  item.doneBadge.textContent = t("doneOf", { done: board.done_count ?? 0, total: connection.model.participantCount ?? 0 });
+  item.reveal.hidden = hidden === 0;
+  item.reveal.replaceChildren(...labelled(t("revealAll"), title));
 
   item.up.disabled = index === 0;
   item.down.disabled = index === total - 1;
@@ -293,7 +309,10 @@ function updateBoardItem(item, board, index, total, isActive) {
 
   const chips = board.clusters.map((cluster, i) => {
     const name = settings.numbered_clusters ? `${i + 1}. ${cluster.name}` : cluster.name;
-    return el("li", { class: "chip" }, el("span", { class: "chip-name" }, name), el("span", { class: "chip-count" }, String(cluster.cards.length)));
+    const headline = cluster.headline
+      ? el("span", { class: "chip-headline" }, el("span", { class: "visually-hidden" }, `${t("headline")}: `), cluster.headline)
+      : null;
+    return el("li", { class: "chip" }, el("span", { class: "chip-name" }, name, headline), el("span", { class: "chip-count" }, String(cluster.cards.length)));
   });
   if (board.unsorted.length || !board.clusters.length) {
     chips.push(el("li", { class: "chip unsorted" }, el("span", { class: "chip-name" }, t("unsorted")), el("span", { class: "chip-count" }, String(board.unsorted.length))));
@@ -370,6 +389,18 @@ async function toggleLock(item) {
   }
   renderAll();
   notify(t(locked ? "lockedDone" : "unlockedDone", { title: board.title }));
+}
+
+async function revealAll(item) {
+  const ack = await perform("cards:reveal", { board_id: item.boardId }, item.reveal);
+  if (!ack.ok) {
+    if (ack.error.code !== "pending") toast(errorMessage(ack.error), "error");
+    return;
+  }
+  renderAll();
+  item.lock.focus();
+  const n = ack.data.cards.length;
+  notify(n === 1 ? t("revealedOne", { title: boardOf(item)?.title ?? "" }) : t("revealedDone", { n, title: boardOf(item)?.title ?? "" }));
 }
 
 async function moveBoard(item, delta) {

@@ -2,6 +2,8 @@
 // moderator made active, and edit or delete one's own cards. Everything typed goes through the
 // connection's persistent outbox, so a card written in a dead spot of the venue's Wi-Fi is sent,
 // exactly once, when the phone is back online, even after a reload.
+// During a hidden card query the participant's cards stay hidden from everyone but them and the
+// moderator; "I'm done" tells the moderator how many have finished (never who).
 // User text (cards, names, titles) is only ever set with textContent (el() does that).
 
 import { Connection } from "./connection.js";
@@ -49,6 +51,15 @@ const ui = {
   leaveWarning: $("leave-warning"),
   leaveConfirm: $("leave-confirm"),
   leaveCancel: $("leave-cancel"),
+  queryBanner: $("query-banner"),
+  colorField: $("color-field"),
+  donePanel: $("done-panel"),
+  doneAsk: $("done-ask"),
+  doneYes: $("done-yes"),
+  doneButton: $("done-button"),
+  undoneButton: $("undone-button"),
+  doneCount: $("done-count"),
+  doneError: $("done-error"),
 };
 
 // ---- storage -----------------------------------------------------------------------------
@@ -93,6 +104,8 @@ let connection = null;
 let status = "connecting";
 let lastBoardId = null;
 let lastLocked = null;
+let lastHidden = null;
+let doneSending = false;
 let acked = []; // changes the server confirmed whose event this replica has not applied yet
 const drafts = new Map(); // item key -> text being edited
 const confirmingDelete = new Set(); // item keys showing the delete question
@@ -220,6 +233,7 @@ function abandonIdentity() {
   ui.list.replaceChildren();
   lastBoardId = null;
   lastLocked = null;
+  lastHidden = null;
 }
 
 function enter() {
@@ -241,6 +255,7 @@ function enter() {
   }));
   connection.addEventListener("snapshot", mine(() => renderAll()));
   connection.addEventListener("change", mine(({ detail }) => onChange(detail)));
+  connection.addEventListener("presence", mine(() => renderAll()));
   connection.addEventListener("outbox", mine(({ detail }) => onOutbox(detail.entries)));
   connection.addEventListener("sent", mine(({ detail }) => onSent(detail)));
   connection.addEventListener("refused", mine(() => {
@@ -256,6 +271,10 @@ function enter() {
 // ---- connection events -------------------------------------------------------------------
 
 function onChange(message) {
+  if (message.type === "cards.revealed" && message.data.board_id === activeBoard()?.id) {
+    const me = identity?.participantId;
+    if (message.data.cards.some((card) => card.author_id === me)) announce(t("announceRevealed"));
+  }
   if (message.type === "board.activated") {
     const board = activeBoard();
     if (board && board.id !== lastBoardId && lastBoardId != null) {
@@ -268,6 +287,8 @@ function onChange(message) {
 function onSent({ entry, ack }) {
   const seq = ack?.seq ?? null;
   if (seq != null && model() && seq > model().seq) acked.push({ seq, entry, data: ack.data });
+  // Our own card, whole: during a hidden card query the live event brings only a placeholder.
+  if (ack?.ok && (entry.event === "card:create" || entry.event === "card:update")) model()?.keepOwnCard(ack.data);
   if (entry.event === "card:create") {
     announce(t("announcePosted"));
   } else if (entry.event === "card:update") {
@@ -305,7 +326,9 @@ function renderAll() {
   renderHeader(board);
   renderBoardState(board);
   renderClusterPicker(board);
+  renderColorPicker(board);
   renderComposer();
+  renderDone(board);
   renderOutboxNote();
   renderList(board);
 }
@@ -326,8 +349,55 @@ function renderBoardState(board) {
   if (board && lastBoardId === board.id && lastLocked !== null && locked !== lastLocked) {
     announce(t(locked ? "announceLocked" : "announceUnlocked"));
   }
+  const hidden = Boolean(board?.settings?.hidden);
+  ui.queryBanner.hidden = !hidden;
+  if (board && lastBoardId === board.id && lastHidden !== null && hidden && !lastHidden) announce(t("announceQuery"));
   lastBoardId = board?.id ?? lastBoardId;
   lastLocked = board ? locked : lastLocked;
+  lastHidden = board ? hidden : lastHidden;
+}
+
+function renderColorPicker(board) {
+  ui.colorField.hidden = !board?.settings?.participants_choose_color;
+}
+
+function chosenColor() {
+  if (ui.colorField.hidden) return null;
+  return ui.colorField.querySelector("input[name=color]:checked")?.value ?? null;
+}
+
+// "I'm done": shown during a hidden card query; the board says how many are done.
+function renderDone(board) {
+  const show = Boolean(board?.settings?.hidden);
+  ui.donePanel.hidden = !show;
+  if (!show) return;
+  const done = Boolean(board.done);
+  ui.doneAsk.hidden = done;
+  ui.doneYes.hidden = !done;
+  ui.doneButton.disabled = doneSending || status !== "online";
+  ui.undoneButton.disabled = doneSending || status !== "online";
+  ui.doneCount.textContent = t("doneOf", { done: board.done_count ?? 0, total: model()?.participantCount ?? 0 });
+}
+
+async function sayDone(done) {
+  const board = activeBoard();
+  if (!connection || !board || doneSending) return;
+  doneSending = true;
+  ui.doneError.hidden = true;
+  renderAll();
+  const ack = await connection.call("participant:done", { board_id: board.id, done });
+  doneSending = false;
+  const current = model()?.board(board.id);
+  if (ack.ok && current) {
+    current.done = ack.data.done;
+    if (ack.seq == null || ack.seq > model().seq) current.done_count = ack.data.done_count;
+    announce(t(done ? "announceDone" : "announceNotDone"));
+  } else if (!ack.ok) {
+    ui.doneError.textContent = t("doneFailed", { message: ack.error?.message ?? "" });
+    ui.doneError.hidden = false;
+  }
+  renderAll();
+  (done ? ui.undoneButton : ui.doneButton).focus();
 }
 
 function renderClusterPicker(board) {
@@ -452,6 +522,7 @@ function listItems(board) {
       color: confirmed.color ?? "yellow",
       boardId: card.board_id,
       clusterId: card.cluster_id,
+      hidden: Boolean(confirmed.hidden ?? card.hidden),
     });
   }
   return items;
@@ -484,7 +555,7 @@ function renderList(board) {
     const otherBoard = elsewhere ? current.board(item.boardId) : null;
     const cluster = otherBoard ? null : clusterName(board, item.clusterId);
     const signature = JSON.stringify([
-      item.state, item.text, item.color, item.entry?.error?.message, cluster, otherBoard?.title,
+      item.state, item.text, item.color, item.hidden, item.entry?.error?.message, cluster, otherBoard?.title,
       item.card?.created_at, locked, status === "online", drafts.has(item.key), confirmingDelete.has(item.key),
     ]);
     const previous = rendered.get(item.key);
@@ -548,6 +619,7 @@ function button(action, label, onclick, options = {}) {
 function buildItem(item, { locked, cluster, otherBoard }) {
   const editing = drafts.has(item.key);
   const meta = [];
+  if (item.hidden) meta.push(el("span", { class: "hidden-chip" }, t("hiddenUntilRevealed")));
   if (otherBoard) meta.push(el("span", { class: "where" }, t("onBoard", { board: otherBoard.title })));
   else if (cluster) meta.push(el("span", { class: "where" }, t("inCluster", { cluster })));
 
@@ -661,6 +733,8 @@ function post() {
   if (!connection || !board || isLocked(board) || count === 0 || count > MAX_CHARS) return;
   const payload = { board_id: board.id, text };
   if (!ui.clusterField.hidden && ui.cluster.value !== "") payload.cluster_id = Number(ui.cluster.value);
+  const color = chosenColor();
+  if (color) payload.color = color;
   ui.text.value = "";
   connection.send("card:create", payload);
   if (status !== "online") announce(t("announceQueued"));
@@ -772,6 +846,9 @@ ui.text.addEventListener("keydown", (event) => {
     post();
   }
 });
+
+ui.doneButton.addEventListener("click", () => sayDone(true));
+ui.undoneButton.addEventListener("click", () => sayDone(false));
 
 ui.leaveOpen.addEventListener("click", () => {
   const open = ui.leavePanel.hidden;

@@ -136,6 +136,7 @@ def fill_board(server: Any, workshop: dict[str, Any], clients: dict[str, Any]) -
     moderator.call("card:move", {"card_id": moved["id"], "cluster_id": c3})
     moderator.post(board["id"], "Erfolge sichtbar machen", c3, "green")
     anonymous.post(board["id"], "Mehr Zeit für den Austausch zwischen den Kommunen")
+    moderator.call("board:update", {"board_id": board["id"], "participants_choose_color": True})
     anna.post(board["id"], "Fördermittel bündeln", color="white")
     anonymous.post(board["id"], "Wer entscheidet am Ende?", color="orange")
     return board
@@ -214,6 +215,8 @@ def test_projector_shows_a_participants_card_within_two_seconds(
     )
     expect(projector.locator("#inbox-cards")).to_have_attribute("data-empty", "New cards appear here.")
 
+    allow_colours = {"board_id": board["id"], "participants_choose_color": True}
+    clients["moderator"](workshop).call("board:update", allow_colours)
     participant = clients["participant"](workshop, "Anna")
     expect(projector.locator("#participants")).to_have_text("1 participant")
     started = time.monotonic()
