@@ -136,20 +136,7 @@ export const clusterMethods = {
         await this.send("cluster:update", { cluster_id: entry.id, name });
       }
     };
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      finish(true);
-    });
-    input.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        event.stopPropagation();
-        finish(false);
-      }
-    });
-    input.addEventListener("blur", () => finish(true));
-    input.focus();
-    input.select();
+    editInPlace(form, input, finish);
   },
 
   // The headline card, typed in place of the card at the top of the cluster. Enter or leaving
@@ -187,20 +174,7 @@ export const clusterMethods = {
         }
       }
     };
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      finish(true);
-    });
-    input.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        event.stopPropagation();
-        finish(false);
-      }
-    });
-    input.addEventListener("blur", () => finish(true));
-    input.focus();
-    input.select();
+    editInPlace(form, input, finish);
   },
 
   setUpAddCluster() {
@@ -287,3 +261,21 @@ export const clusterMethods = {
     $("delete-cancel").focus();
   },
 };
+
+// Wire an in-place editor: Enter or leaving the field saves, Escape cancels.
+function editInPlace(form, input, finish) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    finish(true);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      finish(false);
+    }
+  });
+  input.addEventListener("blur", () => finish(true));
+  input.focus();
+  input.select();
+}
