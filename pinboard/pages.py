@@ -76,6 +76,7 @@ def participant(code: str) -> tuple[str, int] | str:
     use_language(workshop.language)
     return render_template(
         "participant.html",
+        workshop_title=workshop.title,
         script="participant.js",
         page_data={"joinCode": normalised, "workshopId": workshop.id},
     )

@@ -110,6 +110,7 @@ def test_join_by_code_typed_in_lower_case_with_a_name(server: Any, open_page: An
     screenshot(page, "phone-join-code")
     code_input.press("Enter")
     page.wait_for_url(f"**/j/{workshop['join_code']}")
+    expect(page.locator("#welcome-workshop")).to_have_text("Kommunale Steuerung und Empowerment im Netzwerk")
 
     expect(page.get_by_role("heading", name="Welcome!")).to_be_visible()
     expect(page.locator(".welcome .code")).to_have_text(workshop["join_code"])
