@@ -4,7 +4,7 @@
 
 import { Connection } from "./connection.js";
 import { announce, el, keyFromFragment, pageData, t } from "./page.js";
-import { StepList, autosize, iconButton, localPath, messagesOf, rememberWorkshop, setFieldError, validationMessage } from "./start.js";
+import { StepList, autosize, iconButton, localPath, messagesOf, placeDetailErrors, rememberWorkshop, setFieldError, validationMessage } from "./start.js";
 
 const { workshopId } = pageData();
 const moderatorKey = keyFromFragment();
@@ -604,23 +604,7 @@ function initDetails() {
     if (!ack.ok) {
       if (ack.error.code === "pending") return;
       const fields = ack.error.fields ?? {};
-      let placed = false;
-      for (const name of ["title", "event", "date", "place"]) {
-        if (fields[name]) placed = setFieldError(form, name, messagesOf(fields[name]).join(" ")) || placed;
-      }
-      if (fields.agenda) {
-        if (Array.isArray(fields.agenda)) {
-          placed = setFieldError(form, "agenda", messagesOf(fields.agenda).join(" ")) || placed;
-        } else {
-          const errors = {};
-          for (const [i, messages] of Object.entries(fields.agenda)) {
-            const sent = steps[Number(i)];
-            if (sent) errors[sent.index] = messagesOf(messages).join(" ");
-          }
-          details.agenda.setErrors(errors);
-          placed = true;
-        }
-      }
+      const placed = placeDetailErrors(form, fields, [], details.agenda, steps);
       if (!placed) toast(errorMessage(ack.error), "error");
       form.querySelector('[aria-invalid="true"]')?.focus();
       return;

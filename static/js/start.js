@@ -87,6 +87,29 @@ function fit(textarea) {
   textarea.style.height = `${textarea.scrollHeight + 4}px`;
 }
 
+// error.fields of the workshop details (title, event, date, place, the agenda steps and `extra`
+// fields) placed next to their inputs; true when at least one error found its place.
+export function placeDetailErrors(form, fields, extra, agendaList, agendaSent) {
+  let placed = false;
+  for (const name of ["title", "event", "date", "place", ...extra]) {
+    if (fields[name]) placed = setFieldError(form, name, messagesOf(fields[name]).join(" ")) || placed;
+  }
+  if (fields.agenda) {
+    if (Array.isArray(fields.agenda)) {
+      placed = setFieldError(form, "agenda", messagesOf(fields.agenda).join(" ")) || placed;
+    } else {
+      const errors = {};
+      for (const [i, messages] of Object.entries(fields.agenda)) {
+        const sent = agendaSent[Number(i)];
+        if (sent) errors[sent.index] = messagesOf(messages).join(" ");
+      }
+      agendaList.setErrors(errors);
+      placed = true;
+    }
+  }
+  return placed;
+}
+
 export function autosize(textarea) {
   textarea.dataset.autosize = "";
   textarea.addEventListener("input", () => fit(textarea));
@@ -463,23 +486,7 @@ function initStartPage() {
 
   // error.fields of a 400 answer, mapped onto the editor.
   const showServerFields = (fields, agendaSent, boardsSent) => {
-    let placed = false;
-    for (const name of ["title", "event", "date", "place", "language", "organiser_password"]) {
-      if (fields[name]) placed = setFieldError(form, name, messagesOf(fields[name]).join(" ")) || placed;
-    }
-    if (fields.agenda) {
-      if (Array.isArray(fields.agenda)) {
-        placed = setFieldError(form, "agenda", messagesOf(fields.agenda).join(" ")) || placed;
-      } else {
-        const errors = {};
-        for (const [i, messages] of Object.entries(fields.agenda)) {
-          const sent = agendaSent[Number(i)];
-          if (sent) errors[sent.index] = messagesOf(messages).join(" ");
-        }
-        agenda.setErrors(errors);
-        placed = true;
-      }
-    }
+    let placed = placeDetailErrors(form, fields, ["language", "organiser_password"], agenda, agendaSent);
     if (fields.boards) {
       if (Array.isArray(fields.boards)) {
         placed = setFieldError(form, "boards", messagesOf(fields.boards).join(" ")) || placed;
