@@ -12,6 +12,8 @@ class Role(StrEnum):
     MODERATOR = "moderator"
     PROJECTOR = "projector"
     PARTICIPANT = "participant"
+    # Types in paper cards and wall dots; may not change the workshop.
+    ASSISTANT = "assistant"
 
 
 @dataclass(frozen=True)
@@ -29,12 +31,25 @@ class Actor:
         return cls(Role.PROJECTOR, workshop_id)
 
     @classmethod
+    def assistant(cls, workshop_id: str) -> Actor:
+        return cls(Role.ASSISTANT, workshop_id)
+
+    @classmethod
     def participant(cls, workshop_id: str, participant_id: int) -> Actor:
         return cls(Role.PARTICIPANT, workshop_id, participant_id)
 
     @property
     def is_moderator(self) -> bool:
         return self.role is Role.MODERATOR
+
+    @property
+    def is_assistant(self) -> bool:
+        return self.role is Role.ASSISTANT
+
+    @property
+    def is_staff(self) -> bool:
+        """The moderator or an assistant: people who run the room, not participants in it."""
+        return self.role in (Role.MODERATOR, Role.ASSISTANT)
 
     @property
     def is_participant(self) -> bool:
@@ -50,6 +65,10 @@ class Actor:
     def require_moderator(self, action: str) -> None:
         if not self.is_moderator:
             raise Forbidden(f"Only the moderator may {action}.")
+
+    def require_staff(self, action: str) -> None:
+        if not self.is_staff:
+            raise Forbidden(f"Only the moderator or an assistant may {action}.")
 
     def require_writer(self, action: str) -> None:
         if self.role is Role.PROJECTOR:

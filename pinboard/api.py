@@ -56,12 +56,13 @@ def absolute_url(path: str) -> str:
 
 
 def workshop_links(
-    workshop_id: str, join_code: str, moderator_key: str, projector_key: str
+    workshop_id: str, join_code: str, moderator_key: str, projector_key: str, assistant_key: str
 ) -> dict[str, str]:
     return {
         "participant": absolute_url(f"/j/{join_code}"),
         "projector": absolute_url(f"/p/{workshop_id}#key={projector_key}"),
         "moderator": absolute_url(f"/m/{workshop_id}#key={moderator_key}"),
+        "assistant": absolute_url(f"/a/{workshop_id}#key={assistant_key}"),
     }
 
 
@@ -94,7 +95,10 @@ def created_answer(created: workshops.NewWorkshop) -> dict[str, Any]:
         "join_code": join_code,
         "moderator_key": created.moderator_key,
         "projector_key": created.projector_key,
-        "links": workshop_links(workshop.id, join_code, created.moderator_key, created.projector_key),
+        "assistant_key": created.assistant_key,
+        "links": workshop_links(
+            workshop.id, join_code, created.moderator_key, created.projector_key, created.assistant_key
+        ),
     }
 
 
@@ -124,16 +128,18 @@ def snapshot(workshop_id: str) -> Response:
 def links(workshop_id: str) -> Response:
     """The workshop's links again, for the moderator (who presents the moderator key)."""
     secret = bearer()
-    with database().read() as session:
+    with database().write() as session:
         actor = workshops.authenticate(session, workshop_id, moderator_key=secret)
         workshop = workshops.find_open_workshop(session, actor.workshop_id)
         join_code = workshop.join_code or ""
+        assistant_key = workshops.assistant_key(session, actor, secret)
     projector_key = credentials.derive_secret(secret, workshops.PROJECTOR)
     return jsonify(
         {
             "join_code": join_code,
             "projector_key": projector_key,
-            "links": workshop_links(workshop_id, join_code, secret, projector_key),
+            "assistant_key": assistant_key,
+            "links": workshop_links(workshop_id, join_code, secret, projector_key, assistant_key),
         }
     )
 

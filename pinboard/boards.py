@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import ordering
+from . import history, ordering
 from .actors import Actor
 from .errors import NotFound, reject_unknown
 from .event_log import Outcome, lock_workshop, record
@@ -85,10 +85,19 @@ def update_board(session: Session, actor: Actor, *, board_id: int, **changes: An
     workshop = lock_workshop(session, actor.workshop_id)
     board = find_board(session, actor, board_id)
     new_round = changes.get("hidden") is True and not board.hidden
-    for name, value in reject_unknown(changes, ("title", *BOARD_SETTINGS)).items():
+    before = {name: getattr(board, name) for name in reject_unknown(changes, ("title", *BOARD_SETTINGS))}
+    for name, value in changes.items():
         setattr(board, name, value)
     data = board_out.dump(board)
     events = [record(session, workshop, actor, "board.updated", {"board": data})]
+    history.remember(
+        session,
+        workshop,
+        actor,
+        "edit_board",
+        undo=[history.step("board:update", board_id=board.id, **before)],
+        redo=[history.step("board:update", board_id=board.id, **changes)],
+    )
     if new_round:
         cleared = session.execute(delete(DoneSignal).where(DoneSignal.board_id == board.id))
         if cleared.rowcount:  # type: ignore[attr-defined]

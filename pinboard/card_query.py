@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from . import history
 from .actors import Actor
 from .boards import find_board
 from .cards import find_card
@@ -55,7 +56,31 @@ def reveal_cards(
     if not cards:
         return Outcome(data)
     event = record(session, workshop, actor, "cards.revealed", data)
+    ids = [card.id for card in cards]
+    history.remember(
+        session,
+        workshop,
+        actor,
+        "reveal",
+        undo=[history.step("cards:hide", board_id=board.id, card_ids=ids)],
+        redo=[history.step("cards:reveal", board_id=board.id, card_ids=ids)],
+    )
     return Outcome(data, [event])
+
+
+def hide_cards(session: Session, actor: Actor, *, board_id: int, card_ids: list[int]) -> Outcome:
+    """Hide revealed cards again (undo of a reveal): the room sees placeholders once more."""
+    actor.require_moderator("hide cards")
+    workshop = lock_workshop(session, actor.workshop_id)
+    board = find_board(session, actor, board_id)
+    cards = [find_card(session, actor, card_id) for card_id in card_ids]
+    hiding = [card for card in cards if card.board_id == board.id and not card.hidden]
+    for card in hiding:
+        card.hidden = True
+    data = {"board_id": board.id, "card_ids": [card.id for card in hiding]}
+    if not hiding:
+        return Outcome(data)
+    return Outcome(data, [record(session, workshop, actor, "cards.hidden", data)])
 
 
 def done_count(session: Session, board_id: int) -> int:

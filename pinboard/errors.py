@@ -62,6 +62,16 @@ class CapReached(DomainError):
     http_status = 409
 
 
+class NothingToUndo(DomainError):
+    code = "nothing_to_undo"
+    http_status = 409
+
+
+class NothingToRedo(DomainError):
+    code = "nothing_to_redo"
+    http_status = 409
+
+
 class RateLimited(DomainError):
     code = "rate_limited"
     http_status = 429

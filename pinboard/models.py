@@ -57,8 +57,13 @@ class Workshop(Base):
     join_code: Mapped[str | None] = mapped_column(String(6), unique=True)
     moderator_key_hash: Mapped[str] = mapped_column(String(64))
     projector_key_hash: Mapped[str] = mapped_column(String(64))
+    # NULL until the moderator first asks for the links (workshops made before assistants existed).
+    assistant_key_hash: Mapped[str | None] = mapped_column(String(64))
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     active_board_id: Mapped[int | None] = mapped_column(Integer)
+    # What the room discusses right now: one card or one cluster, shown large (or neither).
+    focus_card_id: Mapped[int | None] = mapped_column(Integer)
+    focus_cluster_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_activity_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -141,6 +146,12 @@ class Card(Base):
     # Posted during a hidden card query and not revealed yet: only its author and the
     # moderator see it (pinboard/visibility.py); everyone else gets a placeholder.
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Written on paper in the room and typed in by the moderator or an assistant.
+    on_paper: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A duplicate stacked onto another card (its top): it leaves its container and travels with
+    # the top; `position` is then its place in the stack. No foreign key: cards are only ever
+    # soft-deleted, and SQLite could add one to an existing table only by copying it.
+    stacked_on_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -215,3 +226,34 @@ class BoardTimer(Base):
     remaining_ms: Mapped[int | None] = mapped_column(Integer)  # while paused
     lock_on_end: Mapped[bool] = mapped_column(Boolean, default=False)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class WallDots(Base):
+    """Dots counted on the physical wall for a card in a round, typed in by the moderator or an
+    assistant; they add to the phones' dots."""
+
+    __tablename__ = "wall_dots"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("vote_rounds.id", ondelete="CASCADE"), primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True)
+    dots: Mapped[int] = mapped_column(Integer)
+
+
+class HistoryEntry(Base):
+    """One undoable operation of the moderator: the steps that undo it and the steps that redo it.
+
+    `seq` is the last event the operation recorded. State: `done` (can be undone), `undone` (can
+    be redone until a new operation comes), `dead` (neither any more).
+    """
+
+    __tablename__ = "history_entries"
+    __table_args__ = (Index("ix_history_entries_workshop_state", "workshop_id", "state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    label: Mapped[str] = mapped_column(String(40))
+    undo: Mapped[list[Any]] = mapped_column()
+    redo: Mapped[list[Any]] = mapped_column()
+    state: Mapped[str] = mapped_column(String(8), default="done")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,5 +1,8 @@
 """Server-authoritative order of cards in a container and of clusters and boards.
 
+A card stacked onto another (its top) is not in a container: it lies in the top's stack, in
+stack order, and always carries the top's board and cluster.
+
 Positions are dense 0..n-1 after every insertion. A client applies a move by taking the
 item out and inserting it at the broadcast index; because the server applies operations one
 workshop at a time in sequence order, every replica that applies the same events agrees.
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .models import Card
@@ -47,7 +50,34 @@ def cards_in(session: Session, board_id: int, cluster_id: int | None) -> list[Ca
     return list(
         session.scalars(
             select(Card)
-            .where(Card.board_id == board_id, in_container, Card.deleted_at.is_(None))
+            .where(
+                Card.board_id == board_id,
+                in_container,
+                Card.deleted_at.is_(None),
+                Card.stacked_on_id.is_(None),
+            )
             .order_by(Card.position, Card.id)
         )
     )
+
+
+def stack_of(session: Session, top_id: int) -> list[Card]:
+    """The live cards stacked onto a top card, in stack order."""
+    return list(
+        session.scalars(
+            select(Card)
+            .where(Card.stacked_on_id == top_id, Card.deleted_at.is_(None))
+            .order_by(Card.position, Card.id)
+        )
+    )
+
+
+def carry_stacks(session: Session, tops: Sequence[Card]) -> None:
+    """Stacked cards go wherever their top goes."""
+    for top in tops:
+        session.execute(
+            update(Card)
+            .where(Card.stacked_on_id == top.id)
+            .values(board_id=top.board_id, cluster_id=top.cluster_id)
+            .execution_options(synchronize_session="fetch")
+        )

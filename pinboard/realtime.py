@@ -23,8 +23,11 @@ from . import (
     card_query,
     cards,
     clusters,
+    focus,
+    history,
     method_schemas,
     schemas,
+    stacks,
     timers,
     visibility,
     voting,
@@ -75,6 +78,13 @@ OPERATIONS: dict[str, Operation] = {
     "timer:resume": Operation(method_schemas.BoardOnly(), timers.resume_timer),
     "timer:extend": Operation(method_schemas.TimerExtend(), timers.extend_timer),
     "timer:stop": Operation(method_schemas.BoardOnly(), timers.stop_timer),
+    # Paper cards' wall dots, stacking, focus and undo (voting.py, stacks.py, focus.py, history.py).
+    "vote:record": Operation(method_schemas.WallDotsRecord(), voting.record_wall_dots),
+    "card:stack": Operation(method_schemas.CardStack(), stacks.stack_card),
+    "card:unstack": Operation(method_schemas.CardUnstack(), stacks.unstack_card),
+    "focus:set": Operation(method_schemas.FocusSet(), focus.set_focus),
+    "history:undo": Operation(method_schemas.Nothing(), history.undo),
+    "history:redo": Operation(method_schemas.Nothing(), history.redo),
 }
 
 _sync_request = schemas.SyncRequest()
@@ -125,7 +135,9 @@ class Realtime:
 
     def connect(self, auth: Any) -> None:
         if not isinstance(auth, dict):
-            raise ConnectionRefusedError("Send auth = {workshop, token | projector_key | moderator_key}.")
+            raise ConnectionRefusedError(
+                "Send auth = {workshop, token | projector_key | assistant_key | moderator_key}."
+            )
         try:
             with self.database.read() as session:
                 actor = workshops.authenticate(
@@ -134,6 +146,7 @@ class Realtime:
                     moderator_key=auth.get("moderator_key"),
                     projector_key=auth.get("projector_key"),
                     token=auth.get("token"),
+                    assistant_key=auth.get("assistant_key"),
                 )
         except Unauthorized as error:
             raise ConnectionRefusedError(error.message) from None
@@ -184,9 +197,16 @@ class Realtime:
 
     def _run(self, operation: Operation, actor: Actor, payload: Any) -> dict[str, Any]:
         arguments = self._validate(operation.schema, payload)
+        undo_state = None
         with self.database.write() as session:
             outcome = operation.run(session, actor, **arguments)
+            if actor.is_moderator and outcome.events:
+                session.flush()
+                undo_state = history.state(session, actor.workshop_id)
         self.broadcast(actor.workshop_id, outcome.events)
+        if undo_state is not None:
+            # Not an event: only the moderator's undo and redo buttons need it.
+            self.socketio.emit("history", undo_state, to=moderator_room(actor.workshop_id))
         return ok(outcome.data, outcome.seq)
 
     def participant_joined(self, workshop_id: str) -> None:

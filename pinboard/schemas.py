@@ -152,6 +152,7 @@ class CardCreate(Strict):
     cluster_id = Id(allow_none=True, load_default=None)
     text = Text(CARD_TEXT_MAX, single_line=False, required=True)
     color = fields.String(validate=validate.OneOf(COLORS), load_default=None)
+    on_paper = Flag(load_default=False)  # typed in from a paper card (moderator and assistants)
 
 
 class CardUpdate(RequireSomeField):
@@ -263,6 +264,8 @@ class CardOut(Schema):
     author_role = fields.String()
     client_id = fields.String(allow_none=True)
     hidden = fields.Boolean()
+    on_paper = fields.Boolean()
+    stacked_on_id = fields.Integer(allow_none=True)
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
 
@@ -305,7 +308,13 @@ class WorkshopOut(Schema):
     agenda = fields.List(fields.String())
     join_code = fields.String(allow_none=True)
     active_board_id = fields.Integer(allow_none=True)
+    focus = fields.Method("get_focus")
     created_at = UtcDateTime()
+
+    def get_focus(self, workshop: Any) -> dict[str, int | None] | None:
+        if workshop.focus_card_id is None and workshop.focus_cluster_id is None:
+            return None
+        return {"card_id": workshop.focus_card_id, "cluster_id": workshop.focus_cluster_id}
 
 
 card_out = CardOut()

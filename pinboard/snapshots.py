@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from . import history
 from .actors import Actor
 from .card_query import done_state
 from .models import Board, Card, Cluster, Participant
@@ -45,8 +46,14 @@ def build_snapshot(session: Session, actor: Actor) -> dict[str, Any]:
         .order_by(Card.position, Card.id)
     ).all()
     cards_by_container: dict[tuple[int, int | None], list[dict[str, Any]]] = defaultdict(list)
+    stacks: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for card in cards:
-        cards_by_container[(card.board_id, card.cluster_id)].append(card_for(actor, card_out.dump(card)))
+        payload = card_for(actor, card_out.dump(card))
+        if card.stacked_on_id is None:
+            payload["stack"] = stacks[card.id]
+            cards_by_container[(card.board_id, card.cluster_id)].append(payload)
+        else:
+            stacks[card.stacked_on_id].append(payload)
     clusters_by_board: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for cluster in clusters:
         payload = cluster_out.dump(cluster)
@@ -54,7 +61,7 @@ def build_snapshot(session: Session, actor: Actor) -> dict[str, Any]:
         clusters_by_board[cluster.board_id].append(payload)
     done = done_state(session, board_ids, actor.participant_id)
     votes, timers = vote_state(session, actor, board_ids), timer_state(session, board_ids)
-    return {
+    snapshot = {
         "seq": workshop.last_seq,
         "workshop": workshop_out.dump(workshop),
         "you": {"role": actor.role.value, "participant_id": actor.participant_id},
@@ -72,3 +79,6 @@ def build_snapshot(session: Session, actor: Actor) -> dict[str, Any]:
             for board in boards
         ],
     }
+    if actor.is_moderator:
+        snapshot["history"] = history.state(session, workshop.id)
+    return snapshot

@@ -1,9 +1,9 @@
 """What one viewer may see of a card: the projection of the hidden card query.
 
 A hidden card (posted while its board ran a hidden card query, and not revealed yet) is
-visible only to its author and the moderator. Everyone else, the other participants and the
-read-only projector, gets a placeholder: that there is a card, and where, but not what it says,
-its colour, or who wrote it. The placeholder keeps `hidden: true`, so screens draw it face down.
+visible only to its author and the moderator (cards typed in by assistants: to the assistants).
+Everyone else, the other participants and the read-only projector, gets a placeholder: that
+there is a card, and where, but not what it says, its colour, or who wrote it. The placeholder keeps `hidden: true`, so screens draw it face down.
 
 Pure functions on the protocol's dicts (docs/protocol.md): the snapshot, `sync` and the
 broadcast apply them, so a hidden card's text never leaves the server on a connection that
@@ -20,7 +20,7 @@ from .actors import Actor
 # What a placeholder blanks out; everything else (id, place, times) stays.
 PLACEHOLDER = {"text": "", "color": None, "author_id": None, "author_name": "", "client_id": None}
 # The events that carry a whole card; every other event carries ids and places only.
-CARD_EVENTS = ("card.created", "card.updated")
+CARD_EVENTS = ("card.created", "card.updated", "card.restored")
 
 
 def may_see(viewer: Actor, card: Mapping[str, Any]) -> bool:
@@ -29,6 +29,8 @@ def may_see(viewer: Actor, card: Mapping[str, Any]) -> bool:
         return True
     if viewer.is_moderator:
         return True
+    if viewer.is_assistant:  # the assistants' own typing
+        return card.get("author_id") is None and card.get("author_role") == "assistant"
     return viewer.is_participant and card.get("author_id") == viewer.participant_id
 
 

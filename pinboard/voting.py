@@ -9,7 +9,9 @@ Privacy: nobody learns who voted what. While a round is open, the counts per car
 the moderator (in acks and the snapshot) unless the round shows them live; the events of a
 cast or retract then carry just the round's total of dots, so seq stays gapless. A participant
 learns their own dots (`mine`, `dots_left`) from their acks and their snapshot.
-Dots on a card that was deleted (or moved to another board) no longer count.
+Dots on a card that was deleted (or moved to another board) no longer count. Dots on a card of
+a stack count for the stack's top card. The moderator or an assistant may add the dots counted
+on a physical wall (`vote:record`); they add to the phones' dots in every tally.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from .boards import find_board
 from .cards import find_card
 from .errors import BudgetExceeded, CapReached, Forbidden, Invalid, NotFound
 from .event_log import Outcome, lock_workshop, record
-from .models import Card, Vote, VoteRound, utcnow
+from .models import Card, Vote, VoteRound, WallDots, utcnow
+
+# The card a dot counts for: the top of its stack, or itself.
+COUNTED_CARD = func.coalesce(Card.stacked_on_id, Card.id)
 
 
 def open_round(session: Session, board_id: int) -> VoteRound | None:
@@ -37,16 +42,44 @@ def open_round(session: Session, board_id: int) -> VoteRound | None:
 def _live_votes(round_: VoteRound) -> Any:
     """Votes of the round on cards that still exist on its board."""
     return (
-        select(Vote.card_id, func.count(Vote.id))
+        select(COUNTED_CARD, func.count(Vote.id))
         .join(Card, Card.id == Vote.card_id)
         .where(Vote.round_id == round_.id, Card.deleted_at.is_(None), Card.board_id == round_.board_id)
-        .group_by(Vote.card_id)
+        .group_by(COUNTED_CARD)
     )
 
 
+def wall_dots(session: Session, round_ids: list[int]) -> dict[int, dict[int, int]]:
+    """Per round: the dots counted on the wall per (top) card, for cards still on the round's board."""
+    if not round_ids:
+        return {}
+    rows = session.execute(
+        select(WallDots.round_id, COUNTED_CARD, func.sum(WallDots.dots))
+        .join(Card, Card.id == WallDots.card_id)
+        .join(VoteRound, VoteRound.id == WallDots.round_id)
+        .where(
+            WallDots.round_id.in_(round_ids), Card.deleted_at.is_(None), Card.board_id == VoteRound.board_id
+        )
+        .group_by(WallDots.round_id, COUNTED_CARD)
+    )
+    result: dict[int, dict[int, int]] = defaultdict(dict)
+    for round_id, card_id, dots in rows:
+        if dots:
+            result[int(round_id)][int(card_id)] = int(dots)
+    return result
+
+
+def _plus(counts: dict[int, int], more: dict[int, int]) -> dict[int, int]:
+    total = dict(counts)
+    for card_id, dots in more.items():
+        total[card_id] = total.get(card_id, 0) + dots
+    return total
+
+
 def tally(session: Session, round_: VoteRound) -> dict[int, int]:
-    """Dots per card (cards without dots left out)."""
-    return {int(card_id): int(count) for card_id, count in session.execute(_live_votes(round_))}
+    """Dots per card, phones' and wall's (cards without dots left out)."""
+    phones = {int(card_id): int(count) for card_id, count in session.execute(_live_votes(round_))}
+    return _plus(phones, wall_dots(session, [round_.id]).get(round_.id, {}))
 
 
 def ranking(counts: dict[int, int]) -> list[int]:
@@ -106,6 +139,8 @@ def _voting_card(session: Session, actor: Actor, card_id: int) -> tuple[Card, Vo
     card = find_card(session, actor, card_id)
     if card.hidden:
         raise NotFound(f"Card {card_id} does not exist in this workshop.")
+    if card.stacked_on_id is not None:
+        card = session.get_one(Card, card.stacked_on_id)
     round_ = open_round(session, card.board_id)
     if round_ is None:
         raise Invalid("No dot voting is open on this board.")
@@ -180,6 +215,44 @@ def close_vote(session: Session, actor: Actor, *, board_id: int) -> Outcome:
     return Outcome(data, [event])
 
 
+def record_wall_dots(session: Session, actor: Actor, *, card_id: int, dots: int) -> Outcome:
+    """Set the dots counted on the physical wall for a card (its stack's top) in the board's
+    current round: the open one, else the latest closed one (wall dots are often counted after)."""
+    actor.require_staff("record dots counted on the wall")
+    workshop = lock_workshop(session, actor.workshop_id)
+    card = find_card(session, actor, card_id)
+    if card.stacked_on_id is not None:
+        card = session.get_one(Card, card.stacked_on_id)
+    round_ = (
+        open_round(session, card.board_id)
+        or session.scalars(
+            select(VoteRound).where(VoteRound.board_id == card.board_id).order_by(VoteRound.id.desc())
+        ).first()
+    )
+    if round_ is None:
+        raise Invalid("There has been no dot voting on this board.")
+    row = session.get(WallDots, (round_.id, card.id))
+    if row is None:
+        row = WallDots(round_id=round_.id, card_id=card.id, dots=dots)
+        session.add(row)
+    row.dots = dots
+    session.flush()
+    counts = tally(session, round_)
+    closed = round_.closed_at is not None
+    public: dict[str, Any] = {
+        "board_id": round_.board_id,
+        "round_id": round_.id,
+        "card_id": card.id,
+        "votes_cast": sum(counts.values()),
+    }
+    if closed or round_.show_live:
+        public["votes"] = counts.get(card.id, 0)
+    if closed:
+        public.update(tally=_keyed(counts), ranking=ranking(counts))
+    event = record(session, workshop, actor, "vote.recorded", public)
+    return Outcome({**public, "dots": dots, "votes": counts.get(card.id, 0)}, [event])
+
+
 # ---- reading -------------------------------------------------------------------------------
 
 
@@ -194,11 +267,16 @@ def vote_state(session: Session, actor: Actor, board_ids: list[int]) -> dict[int
     me = actor.participant_id if actor.is_participant else None
     mine = func.sum(case((Vote.participant_id == me, 1), else_=0)) if me is not None else func.sum(0)
     dots = (
-        select(Vote.round_id, Vote.card_id, func.count(Vote.id).label("count"), mine.label("mine"))
+        select(
+            Vote.round_id,
+            COUNTED_CARD.label("card_id"),
+            func.count(Vote.id).label("count"),
+            mine.label("mine"),
+        )
         .join(Card, Card.id == Vote.card_id)
         .join(VoteRound, VoteRound.id == Vote.round_id)
         .where(Vote.round_id.in_(latest), Card.deleted_at.is_(None), Card.board_id == VoteRound.board_id)
-        .group_by(Vote.round_id, Vote.card_id)
+        .group_by(Vote.round_id, COUNTED_CARD)
         .subquery()
     )
     rows = session.execute(
@@ -215,10 +293,11 @@ def vote_state(session: Session, actor: Actor, board_ids: list[int]) -> dict[int
             counts[round_.id][int(card_id)] = int(count)
             if my_count:
                 mines[round_.id][int(card_id)] = int(my_count)
+    walls = wall_dots(session, list(rounds))
     state = {}
     for round_ in rounds.values():
         closed = round_.closed_at is not None
-        round_counts = counts[round_.id]
+        round_counts = _plus(counts[round_.id], walls.get(round_.id, {}))
         visible = closed or round_.show_live or actor.is_moderator
         state[round_.board_id] = {
             **round_payload(round_),
@@ -230,6 +309,7 @@ def vote_state(session: Session, actor: Actor, board_ids: list[int]) -> dict[int
             "dots_left": round_.budget - sum(mines[round_.id].values())
             if me is not None and not closed
             else None,
+            "wall": _keyed(walls.get(round_.id, {})) if actor.is_staff else None,
         }
     return state
 
@@ -242,7 +322,7 @@ def closed_tallies(session: Session, workshop_id: str) -> dict[int, dict[int, in
         .group_by(VoteRound.board_id)
     )
     rows = session.execute(
-        select(VoteRound.board_id, Vote.card_id, func.count(Card.id))
+        select(VoteRound.id, VoteRound.board_id, COUNTED_CARD, func.count(Card.id))
         .select_from(VoteRound)
         .outerjoin(Vote, Vote.round_id == VoteRound.id)
         .outerjoin(
@@ -250,11 +330,17 @@ def closed_tallies(session: Session, workshop_id: str) -> dict[int, dict[int, in
             (Card.id == Vote.card_id) & Card.deleted_at.is_(None) & (Card.board_id == VoteRound.board_id),
         )
         .where(VoteRound.id.in_(latest))
-        .group_by(VoteRound.board_id, Vote.card_id)
+        .group_by(VoteRound.id, VoteRound.board_id, COUNTED_CARD)
     ).all()
     result: dict[int, dict[int, int]] = {}
-    for board_id, card_id, count in rows:
+    round_of_board: dict[int, int] = {}
+    for round_id, board_id, card_id, count in rows:
         counts = result.setdefault(board_id, {})  # a board with a closed round, even without dots
+        round_of_board[board_id] = round_id
         if card_id is not None and count:
             counts[int(card_id)] = int(count)
-    return result
+    walls = wall_dots(session, list(round_of_board.values()))
+    return {
+        board_id: _plus(counts, walls.get(round_of_board[board_id], {}))
+        for board_id, counts in result.items()
+    }

@@ -18,6 +18,7 @@ from .models import Participant, Workshop, utcnow
 from .schemas import workshop_out
 
 PROJECTOR = "projector"
+ASSISTANT = "assistant"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class NewWorkshop:
     workshop: Workshop
     moderator_key: str
     projector_key: str
+
+    @property
+    def assistant_key(self) -> str:
+        return credentials.derive_secret(self.moderator_key, ASSISTANT)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ def create_workshop(
         join_code=_unused_join_code(session),
         moderator_key_hash=credentials.hash_secret(moderator_key),
         projector_key_hash=credentials.hash_secret(projector_key),
+        assistant_key_hash=credentials.hash_secret(credentials.derive_secret(moderator_key, ASSISTANT)),
         last_seq=0,
     )
     session.add(workshop)
@@ -74,6 +80,17 @@ def create_workshop(
     if workshop.boards:
         workshop.active_board_id = workshop.boards[0].id
     return NewWorkshop(workshop, moderator_key, projector_key)
+
+
+def assistant_key(session: Session, actor: Actor, moderator_key: str) -> str:
+    """The assistant key, derived from the moderator key like the projector key. Workshops made
+    before assistants existed get its hash stored the first time the moderator asks."""
+    actor.require_moderator("hand out the assistant link")
+    key = credentials.derive_secret(moderator_key, ASSISTANT)
+    workshop = find_open_workshop(session, actor.workshop_id)
+    if workshop.assistant_key_hash is None:
+        workshop.assistant_key_hash = credentials.hash_secret(key)
+    return key
 
 
 def find_open_workshop(session: Session, workshop_id: str) -> Workshop:
@@ -111,6 +128,7 @@ def authenticate(
     moderator_key: str | None = None,
     projector_key: str | None = None,
     token: str | None = None,
+    assistant_key: str | None = None,
 ) -> Actor:
     """The actor a credential stands for in this workshop; Unauthorized when it stands for none."""
     if not isinstance(workshop_id, str) or not credentials.is_workshop_id(workshop_id):
@@ -126,6 +144,12 @@ def authenticate(
         projector_key, workshop.projector_key_hash
     ):
         return Actor.projector(workshop.id)
+    if (
+        isinstance(assistant_key, str)
+        and workshop.assistant_key_hash is not None
+        and credentials.secret_matches(assistant_key, workshop.assistant_key_hash)
+    ):
+        return Actor.assistant(workshop.id)
     if isinstance(token, str):
         participant = session.scalars(
             select(Participant).where(
@@ -139,7 +163,9 @@ def authenticate(
 
 
 def authenticate_bearer(session: Session, workshop_id: str, secret: str) -> Actor:
-    return authenticate(session, workshop_id, moderator_key=secret, projector_key=secret, token=secret)
+    return authenticate(
+        session, workshop_id, moderator_key=secret, projector_key=secret, token=secret, assistant_key=secret
+    )
 
 
 _FIELD_NAMES = {"event": "event_name"}

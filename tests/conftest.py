@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("PINBOARD_TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("PINBOARD_TEST_REDIS_URL", "")
 TABLES = (
-    "events", "votes", "vote_rounds", "board_timers", "done_signals",
+    "history_entries", "events", "wall_dots", "votes", "vote_rounds", "board_timers", "done_signals",
     "cards", "clusters", "participants", "boards", "workshops",
 )  # fmt: skip
 

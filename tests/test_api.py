@@ -20,6 +20,7 @@ from pinboard.models import Participant, Workshop, utcnow
 
 JOIN_CODE = re.compile(f"^[{JOIN_CODE_ALPHABET}]{{6}}$")
 SNAPSHOT_KEYS = {"seq", "workshop", "you", "participant_count", "boards"}
+MODERATOR_SNAPSHOT_KEYS = SNAPSHOT_KEYS | {"history"}  # the undo and redo buttons
 
 FULL_BODY = {
     "title": "Workshop – Kommunale Steuerung",
@@ -124,7 +125,7 @@ def test_create_answers_201_with_keys_and_links(client: Any) -> None:
     assert response.status_code == 201
     assert response.mimetype == "application/json"
     body = response.get_json()
-    assert set(body) == {"id", "join_code", "moderator_key", "projector_key", "links"}
+    assert set(body) == {"id", "join_code", "moderator_key", "projector_key", "assistant_key", "links"}
     workshop_id, code = body["id"], body["join_code"]
     moderator_key, projector_key = body["moderator_key"], body["projector_key"]
     assert JOIN_CODE.match(code)
@@ -135,7 +136,9 @@ def test_create_answers_201_with_keys_and_links(client: Any) -> None:
         "participant": f"http://localhost/j/{code}",
         "projector": f"http://localhost/p/{workshop_id}#key={projector_key}",
         "moderator": f"http://localhost/m/{workshop_id}#key={moderator_key}",
+        "assistant": f"http://localhost/a/{workshop_id}#key={body['assistant_key']}",
     }
+    assert len({moderator_key, projector_key, body["assistant_key"]}) == 3
     for name, link in links.items():
         before_fragment, _, fragment = link.partition("#")
         assert moderator_key not in before_fragment and projector_key not in before_fragment, name
@@ -147,7 +150,8 @@ def test_create_answers_201_with_keys_and_links(client: Any) -> None:
 def test_a_created_workshop_holds_what_the_body_said(client: Any) -> None:
     created = create(client)
     state = snapshot(client, created["id"], created["moderator_key"])
-    assert set(state) == SNAPSHOT_KEYS
+    assert set(state) == MODERATOR_SNAPSHOT_KEYS
+    assert state["history"] == {"can_undo": False, "can_redo": False, "undo_label": None, "redo_label": None}
     assert state["seq"] == 0
     assert state["you"] == {"role": "moderator", "participant_id": None}
     assert state["participant_count"] == 0
@@ -374,14 +378,16 @@ def test_snapshot_for_each_credential(client: Any) -> None:
         created["moderator_key"]: {"role": "moderator", "participant_id": None},
         created["projector_key"]: {"role": "projector", "participant_id": None},
         anna["participant_token"]: {"role": "participant", "participant_id": anna["participant_id"]},
+        created["assistant_key"]: {"role": "assistant", "participant_id": None},
     }
     states = []
     for secret, you in expected_you.items():
         state = snapshot(client, created["id"], secret)
-        assert set(state) == SNAPSHOT_KEYS
+        moderator = you["role"] == "moderator"
+        assert set(state) == (MODERATOR_SNAPSHOT_KEYS if moderator else SNAPSHOT_KEYS)
         assert state["you"] == you
-        states.append({k: v for k, v in state.items() if k != "you"})
-    assert states[0] == states[1] == states[2]  # everyone sees the same board
+        states.append({k: v for k, v in state.items() if k not in ("you", "history")})
+    assert states[0] == states[1] == states[2] == states[3]  # everyone sees the same board
     lowercase_scheme = client.get(
         f"/api/workshops/{created['id']}", headers={"Authorization": f"bearer {created['projector_key']}"}
     )
@@ -447,6 +453,7 @@ def test_links_again_for_the_moderator_only(client: Any) -> None:
     assert response.get_json() == {
         "join_code": created["join_code"],
         "projector_key": created["projector_key"],
+        "assistant_key": created["assistant_key"],
         "links": created["links"],
     }
     for secret in (created["projector_key"], anna["participant_token"], "falsch"):

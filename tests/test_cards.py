@@ -253,7 +253,12 @@ def test_a_participant_deletes_their_own_card(db: Database, workshop: WorkshopFi
     card = create(db, anna, workshop.board_ids[0], "weg damit")
     with db.write() as s:
         outcome = cards.delete_card(s, anna, card_id=card["id"])
-    assert outcome.data == {"card_id": card["id"], "board_id": workshop.board_ids[0], "cluster_id": None}
+    assert outcome.data == {
+        "card_id": card["id"],
+        "board_id": workshop.board_ids[0],
+        "cluster_id": None,
+        "stacked_on_id": None,
+    }
     assert outcome.events[0].type == "card.deleted"
     assert outcome.events[0].data == outcome.data
     assert texts(db, workshop.board_ids[0]) == []

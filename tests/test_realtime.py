@@ -62,9 +62,12 @@ CARD_KEYS = {
     "author_role",
     "client_id",
     "hidden",
+    "on_paper",
+    "stacked_on_id",
     "created_at",
     "updated_at",
 }
+SNAPSHOT_CARD_KEYS = CARD_KEYS | {"stack"}  # a top card lists the cards stacked on it
 CLUSTER_KEYS = {"id", "board_id", "name", "position", "list_style", "headline"}
 BOARD_KEYS = {"id", "title", "position", "settings"}
 SNAPSHOT_BOARD_KEYS = BOARD_KEYS | {"clusters", "unsorted", "done_count", "done", "vote", "timer"}
@@ -86,6 +89,7 @@ WORKSHOP_KEYS = {
     "agenda",
     "join_code",
     "active_board_id",
+    "focus",
     "created_at",
 }
 SNAPSHOT_KEYS = {"seq", "workshop", "you", "participant_count", "boards"}
@@ -117,8 +121,9 @@ def participant_auth(w: WorkshopFixture, token: str) -> dict[str, Any]:
 
 
 def events(test_client: Any) -> list[dict[str, Any]]:
-    """The `event` messages the client received since last asked (nothing else may have arrived)."""
-    received = test_client.get_received()
+    """The `event` messages the client received since last asked (nothing else may have arrived,
+    but for the moderator's `history` message, tested in test_realtime_history.py)."""
+    received = [m for m in test_client.get_received() if m["name"] != "history"]
     for message in received:
         assert message["name"] == "event", message
         assert message["namespace"] == "/", message
@@ -589,8 +594,8 @@ CASES = [
         "card:delete",
         lambda r: {"card_id": r.anna_card},
         "card.deleted",
-        {"card_id", "board_id", "cluster_id"},
-        lambda r, p: {"card_id": r.anna_card, "board_id": r.b0, "cluster_id": None},
+        {"card_id", "board_id", "cluster_id", "stacked_on_id"},
+        lambda r, p: {"card_id": r.anna_card, "board_id": r.b0, "cluster_id": None, "stacked_on_id": None},
     ),
     Case(
         "moderator deletes a card",
@@ -598,7 +603,7 @@ CASES = [
         "card:delete",
         lambda r: {"card_id": r.moderator_card},
         "card.deleted",
-        {"card_id", "board_id", "cluster_id"},
+        {"card_id", "board_id", "cluster_id", "stacked_on_id"},
         lambda r, p: {"card_id": r.moderator_card, "board_id": r.b0, "cluster_id": r.c00},
     ),
     Case(
@@ -813,7 +818,12 @@ def assert_event_carries_the_ack(
 
 # Dot voting and the timer have protocol tests of their own (test_realtime_voting.py,
 # test_realtime_timer.py), with their own permission matrices.
-METHOD_EVENTS = {name for name in OPERATIONS if name.split(":")[0] in ("vote", "timer")}
+# Stacking, focus and undo too (test_realtime_stacks.py, test_realtime_history.py).
+METHOD_EVENTS = {
+    name
+    for name in OPERATIONS
+    if name.split(":")[0] in ("vote", "timer", "focus", "history") or name in ("card:stack", "card:unstack")
+}
 
 
 def test_the_cases_cover_every_client_event() -> None:
@@ -1445,18 +1455,19 @@ def test_sync_without_since_returns_a_snapshot(room: Room) -> None:
     for ack in acks:
         snapshot = ack["data"]["snapshot"]
         assert ack == {"ok": True, "data": {"snapshot": snapshot}, "seq": room.seq()}
-        assert set(snapshot) == SNAPSHOT_KEYS
+        assert set(snapshot) == SNAPSHOT_KEYS  # a participant's: no undo history
         assert snapshot["seq"] == room.seq()
         assert snapshot["you"] == {"role": "participant", "participant_id": room.anna.participant_id}
         assert snapshot["participant_count"] == 2
-        assert {**snapshot, "you": None} == {**room.snapshot(), "you": None}
+        moderators_view = {k: v for k, v in room.snapshot().items() if k != "history"}
+        assert {**snapshot, "you": None} == {**moderators_view, "you": None}
         assert len(Replica(snapshot).cards()) == 4 + 2
         assert set(snapshot["workshop"]) == WORKSHOP_KEYS
         for board in snapshot["boards"]:
             assert set(board) == SNAPSHOT_BOARD_KEYS
             assert set(board["settings"]) == SETTINGS_KEYS
             for card in board["unsorted"] + [c for cl in board["clusters"] for c in cl["cards"]]:
-                assert set(card) == CARD_KEYS
+                assert set(card) == SNAPSHOT_CARD_KEYS
     room.assert_nothing_broadcast()
 
 

@@ -222,6 +222,7 @@ def test_the_moderator_gets_the_links_back(live_server) -> None:
     assert response.json() == {
         "join_code": workshop["join_code"],
         "projector_key": workshop["projector_key"],
+        "assistant_key": workshop["assistant_key"],
         "links": workshop["links"],
     }
     refused = requests.get(

@@ -76,7 +76,7 @@ def test_export_import_export_gives_the_same_file(client, socket_client, app_db)
     imported = client.post("/api/workshops/import", json=first)
     assert imported.status_code == 201, imported.get_json()
     answer = imported.get_json()
-    assert set(answer) == {"id", "join_code", "moderator_key", "projector_key", "links"}
+    assert set(answer) == {"id", "join_code", "moderator_key", "projector_key", "assistant_key", "links"}
     assert answer["id"] != built.id and answer["join_code"] != built.join_code
     assert answer["moderator_key"] != built.moderator_key
     assert answer["links"]["moderator"].endswith(f"/m/{answer['id']}#key={answer['moderator_key']}")
