@@ -3,7 +3,8 @@
 A hidden card (posted while its board ran a hidden card query, and not revealed yet) is
 visible only to its author and the moderator (cards typed in by assistants: to the assistants).
 Everyone else, the other participants and the read-only projector, gets a placeholder: that
-there is a card, and where, but not what it says, its colour, or who wrote it. The placeholder keeps `hidden: true`, so screens draw it face down.
+there is a card, and where, but not what it says, its colour, or who wrote it. The placeholder
+keeps `hidden: true`, so screens draw it face down.
 
 Pure functions on the protocol's dicts (docs/protocol.md): the snapshot, `sync` and the
 broadcast apply them, so a hidden card's text never leaves the server on a connection that
