@@ -79,7 +79,8 @@ class Figures:
         stats = [p.outbox.stats for p in phones]
         return (
             f"crash test [{self.backend}]: {CLIENTS} clients, {len(self.bursts)} kills, "
-            f"{sum(s.queued for s in stats)} cards posted, {self.acked_at_kill[-1]} acked before the last kill, "
+            f"{sum(s.queued for s in stats)} cards posted, "
+            f"{self.acked_at_kill[-1]} acked before the last kill, "
             f"{sum(self.in_flight_at_kill)} posts in flight at the kills, "
             f"{sum(s.resends for s in stats)} resends ({sum(s.replayed for s in stats)} already stored), "
             f"{sum(s.sends for s in stats)} sends; bursts {min(self.bursts):.2f}-{max(self.bursts):.2f} s, "
