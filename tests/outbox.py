@@ -19,20 +19,9 @@ from typing import Any
 
 import socketio
 
+from tests.replica import ConnectionLost, call
+
 POLL = 0.02
-
-
-def close_dead_websocket(sio: socketio.Client) -> None:
-    """python-engineio leaves the socket of a websocket that broke (server killed) open until
-    the garbage collector finds it (a ResourceWarning); close it once the read loop gave up.
-    Only then: on a disconnect the client asked for, the library closes it itself."""
-    websocket = getattr(sio.eio, "ws", None)
-    if websocket is not None:
-        websocket.shutdown()
-
-
-class ConnectionLost(Exception):
-    """The connection dropped (or never answered) before the ack arrived."""
 
 
 @dataclass
@@ -58,13 +47,6 @@ class Outbox:
         self.in_flight: str | None = None
         self._sent_before: set[str] = set()
         self._lock = threading.Lock()
-        self._drops = 0
-        sio.on("disconnect", self._on_disconnect)
-
-    def _on_disconnect(self, reason: str = "", *_: Any) -> None:
-        self._drops += 1
-        if reason == socketio.Client.reason.TRANSPORT_ERROR:
-            close_dead_websocket(self.sio)
 
     def add(self, payload: dict[str, Any]) -> str:
         entry = {"client_id": uuid.uuid4().hex, **payload}
@@ -87,10 +69,13 @@ class Outbox:
         self.stats.sends += 1
         self.stats.resends += resend
         try:
-            reply = self._call("card:create", entry)
+            self.in_flight = client_id
+            reply = call(self.sio, "card:create", entry, self.ack_timeout)
         except ConnectionLost:
             self.stats.lost_acks += 1
             return None
+        finally:
+            self.in_flight = None
         if not reply["ok"]:
             self.stats.errors.append(reply)
             return None
@@ -99,29 +84,6 @@ class Outbox:
             self.acked[client_id] = reply["data"]
             self.entries.popleft()
         return reply
-
-    def _call(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
-        answered = threading.Event()
-        reply: list[dict[str, Any]] = []
-
-        def on_ack(data: dict[str, Any]) -> None:
-            reply.append(data)
-            answered.set()
-
-        self.in_flight = payload["client_id"]
-        drops = self._drops
-        try:
-            try:
-                self.sio.emit(event, payload, callback=on_ack)
-            except socketio.exceptions.SocketIOError:
-                raise ConnectionLost() from None
-            deadline = time.monotonic() + self.ack_timeout
-            while not answered.wait(POLL):
-                if self._drops != drops or not self.sio.connected or time.monotonic() > deadline:
-                    raise ConnectionLost()
-            return reply[0]
-        finally:
-            self.in_flight = None
 
     def deliver(self, next_payload: Callable[[], dict[str, Any] | None], deadline: float) -> None:
         """Post until `next_payload` has no more and the outbox is empty: first whatever is

@@ -25,6 +25,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from tests.outbox import Outbox
+from tests.replica import close_dead_websocket
 from tests.test_server import create_workshop, join, snapshot
 
 pytestmark = pytest.mark.server
@@ -46,6 +47,7 @@ class Phone:
         self.sio = socketio.Client(
             reconnection=True, reconnection_delay=0.1, reconnection_delay_max=0.4, randomization_factor=0.1
         )
+        self.sio.on("disconnect", lambda reason="", *_: close_dead_websocket(self.sio, reason))
         self.outbox = Outbox(self.sio)
         self.posting = True
         self.url = url
