@@ -241,7 +241,7 @@ class LiveClient:
         self.received: list[dict[str, Any]] = []
         self.resyncs = 0  # gaps that started a sync
         self.syncs: list[int | None] = []  # the `since` of every sync sent (None: a snapshot)
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()  # held while the replica changes
         self._pending: list[dict[str, Any]] = []
         self.sio.on("event", self._on_event)
         self.sio.on("connect", self._on_connect)
@@ -257,7 +257,7 @@ class LiveClient:
             self.sio.start_background_task(self._sync_in_background)
 
     def _on_event(self, message: dict[str, Any]) -> None:
-        with self._lock:
+        with self.lock:
             self.received.append(message)
             if self.replica is None:
                 self._pending.append(message)
@@ -277,7 +277,7 @@ class LiveClient:
         self.syncs.append(since)
         reply = self.call("sync", {} if since is None else {"since": since})
         assert reply["ok"], reply
-        with self._lock:
+        with self.lock:
             if "snapshot" in reply["data"]:
                 self.replica = Replica(reply["data"]["snapshot"])
             else:
@@ -295,7 +295,7 @@ class LiveClient:
     def wait_for_seq(self, seq: int, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with self._lock:
+            with self.lock:
                 if self.replica is not None and self.replica.seq >= seq:
                     return
             time.sleep(0.02)

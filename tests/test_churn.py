@@ -93,7 +93,7 @@ def sort_cards(
     or reorders a cluster, and now and then steps away from the laptop."""
     names = iter(f"Cluster {n}" for n in range(1000))
     while not stop.is_set():
-        with moderator._lock:
+        with moderator.lock:
             board = moderator.replica.board(board_id) if moderator.replica else None
             clusters = [c["id"] for c in board["clusters"]] if board else []
             cards = [c["id"] for c in moderator.replica.cards()] if moderator.replica else []
