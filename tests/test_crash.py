@@ -45,7 +45,7 @@ class Phone:
         self.number = number
         self.board_id = board_id
         self.sio = socketio.Client(
-            reconnection=True, reconnection_delay=0.1, reconnection_delay_max=0.4, randomization_factor=0.1
+            reconnection=True, reconnection_delay=0.1, reconnection_delay_max=0.2, randomization_factor=0.05
         )
         self.sio.on("disconnect", lambda reason="", *_: close_dead_websocket(self.sio, reason))
         self.outbox = Outbox(self.sio)
