@@ -304,5 +304,4 @@ class LiveClient:
         )
 
     def close(self) -> None:
-        if self.sio.connected:
-            self.sio.disconnect()
+        self.sio.shutdown()  # disconnects, or stops reconnecting

@@ -37,6 +37,7 @@ class Churn:
     leaves: int = 0  # clean disconnects, reconnected by the test after a pause
     drops: int = 0  # sockets cut under the client, which reconnects by itself
     moderator_ops: int = 0  # moves and cluster changes the server acknowledged
+    moderator_leaves: int = 0  # the moderator stepping away from the laptop and back
 
 
 class Participant:
@@ -100,6 +101,7 @@ def sort_cards(
         roll = rng.random()
         if roll < 0.05:
             leave_and_return(moderator, rng.uniform(0.0, 0.3))
+            figures.moderator_leaves += 1
             continue
         if roll < 0.1 and len(clusters) < 8:
             event, payload = (
@@ -128,6 +130,7 @@ def sort_cards(
 def test_clients_that_come_and_go_end_with_the_servers_board(live_server: Any) -> None:
     seed = int(os.environ.get("PINBOARD_CHURN_SEED", random.randrange(10**6)))
     rng = random.Random(seed)
+    print(f"churn seed {seed} (PINBOARD_CHURN_SEED)")  # shown when the test fails
     began = time.monotonic()
     server = live_server(**UNLIMITED)
     workshop = create_workshop(server.url)
@@ -198,7 +201,8 @@ def test_clients_that_come_and_go_end_with_the_servers_board(live_server: Any) -
     print(
         f"\nchurn test: {len(clients)} clients ({PARTICIPANTS} participants, moderator, projector), "
         f"{len(posted)} cards, {figures.moderator_ops} moderator moves and cluster changes, "
-        f"{figures.leaves} leaves, {figures.drops} dropped connections, "
+        f"{figures.leaves} leaves (+ {figures.moderator_leaves} of the moderator), "
+        f"{figures.drops} dropped connections, "
         f"{sum(c.resyncs for c in clients)} gap resyncs, {sum(len(c.syncs) for c in clients)} syncs, "
         f"{sum(s.resends for s in stats)} resends ({sum(s.replayed for s in stats)} already stored), "
         f"seq {server_state['seq']}, {time.monotonic() - began:.1f} s (seed {seed})"

@@ -65,8 +65,7 @@ class Phone:
         return {"board_id": self.board_id, "text": f"Idee {self.number}.{n}: Beteiligung früh planen"}
 
     def close(self) -> None:
-        self.sio.reconnection = False
-        self.sio.disconnect()
+        self.sio.shutdown()  # disconnects, or stops reconnecting
 
 
 @dataclass
@@ -140,6 +139,7 @@ def test_no_acknowledged_card_is_lost_when_the_server_is_killed_mid_burst(
 ) -> None:
     seed = int(os.environ.get("PINBOARD_CRASH_SEED", random.randrange(10**6)))
     rng = random.Random(seed)
+    print(f"crash seed {seed} (PINBOARD_CRASH_SEED)")  # shown when the test fails
     backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
     figures = Figures(backend)
     began = time.monotonic()
