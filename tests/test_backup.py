@@ -186,7 +186,7 @@ def test_pinboard_backup_during_a_burst_restores_exactly_the_board_as_of_its_seq
     try:
         for writer in writers:
             writer.start()
-        moderator.wait_for_seq(60, timeout=30)
+        moderator.wait_for_seq(30, timeout=30)
         before = moderator.replica.seq
         command = subprocess.run(
             [sys.executable, "-c", "from pinboard.cli import main; main()", "backup", str(copy)],
@@ -200,7 +200,7 @@ def test_pinboard_backup_during_a_burst_restores_exactly_the_board_as_of_its_seq
             timeout=60,
         )
         after = snapshot(server.url, workshop["id"], workshop["moderator_key"])["seq"]
-        moderator.wait_for_seq(after + 30, timeout=30)  # the server kept writing
+        moderator.wait_for_seq(after + 20, timeout=30)  # the server kept writing
         posting.clear()
         for writer in writers:
             writer.join(30)
