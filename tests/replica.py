@@ -6,6 +6,7 @@ in sequence order, ignore ones already applied, resync on a gap.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import threading
 import time
@@ -19,6 +20,43 @@ REVEALED_FIELDS = ("text", "color", "author_id", "author_name", "client_id", "hi
 
 class Gap(Exception):
     """An event arrived whose sequence number is not the next one."""
+
+
+class ConnectionLost(Exception):
+    """The connection dropped before the ack arrived, or no ack came in time."""
+
+
+def call(sio: socketio.Client, event: str, payload: Any, timeout: float = 15.0) -> dict[str, Any]:
+    """Send an event and wait for its ack, giving up as soon as the connection drops
+    (python-socketio's own `call` waits out the whole timeout for an ack that cannot come)."""
+    answered = threading.Event()
+    replies: list[dict[str, Any]] = []
+
+    def on_ack(reply: dict[str, Any]) -> None:
+        replies.append(reply)
+        answered.set()
+
+    sid = sio.sid
+    try:
+        sio.emit(event, payload, callback=on_ack)
+    except socketio.exceptions.SocketIOError as error:
+        raise ConnectionLost(f"{event}: {error}") from None
+    deadline = time.monotonic() + timeout
+    while not answered.wait(0.02):
+        if not sio.connected or sio.sid != sid:
+            raise ConnectionLost(f"{event}: the connection dropped")
+        if time.monotonic() > deadline:
+            raise ConnectionLost(f"{event}: no ack within {timeout} s")
+    return replies[0]
+
+
+def close_dead_websocket(sio: socketio.Client, reason: str) -> None:
+    """python-engineio leaves the socket of a websocket that broke (server killed, network
+    gone) open until the garbage collector finds it, a ResourceWarning; close it once the read
+    loop has given up. Only then: when the client itself disconnects, the library closes it."""
+    websocket = getattr(sio.eio, "ws", None)
+    if reason == socketio.Client.reason.TRANSPORT_ERROR and websocket is not None:
+        websocket.shutdown()
 
 
 def _take(items: list[dict[str, Any]], item_id: int) -> dict[str, Any] | None:
@@ -201,11 +239,13 @@ class LiveClient:
         self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.replica: Replica | None = None
         self.received: list[dict[str, Any]] = []
-        self.resyncs = 0
-        self._lock = threading.RLock()
+        self.resyncs = 0  # gaps that started a sync
+        self.syncs: list[int | None] = []  # the `since` of every sync sent (None: a snapshot)
+        self.lock = threading.RLock()  # held while the replica changes
         self._pending: list[dict[str, Any]] = []
         self.sio.on("event", self._on_event)
         self.sio.on("connect", self._on_connect)
+        self.sio.on("disconnect", lambda reason="", *_: close_dead_websocket(self.sio, reason))
 
     def connect(self) -> LiveClient:
         self.sio.connect(self.url, auth=self.auth, transports=self.transports, wait_timeout=10)
@@ -214,10 +254,10 @@ class LiveClient:
 
     def _on_connect(self) -> None:
         if self.replica is not None:  # a reconnect: catch up in the background
-            self.sio.start_background_task(self.sync)
+            self.sio.start_background_task(self._sync_in_background)
 
     def _on_event(self, message: dict[str, Any]) -> None:
-        with self._lock:
+        with self.lock:
             self.received.append(message)
             if self.replica is None:
                 self._pending.append(message)
@@ -226,13 +266,18 @@ class LiveClient:
                 self.replica.apply(message)
             except Gap:
                 self.resyncs += 1
-                self.sio.start_background_task(self.sync)
+                self.sio.start_background_task(self._sync_in_background)
+
+    def _sync_in_background(self) -> None:
+        with contextlib.suppress(ConnectionLost):  # dropped again: the next connect syncs
+            self.sync()
 
     def sync(self) -> None:
         since = self.replica.seq if self.replica else None
-        reply = self.sio.call("sync", {} if since is None else {"since": since}, timeout=15)
+        self.syncs.append(since)
+        reply = self.call("sync", {} if since is None else {"since": since})
         assert reply["ok"], reply
-        with self._lock:
+        with self.lock:
             if "snapshot" in reply["data"]:
                 self.replica = Replica(reply["data"]["snapshot"])
             else:
@@ -245,12 +290,12 @@ class LiveClient:
                     self.replica.apply(message)
 
     def call(self, event: str, payload: dict[str, Any], timeout: float = 15) -> dict[str, Any]:
-        return self.sio.call(event, payload, timeout=timeout)  # type: ignore[no-any-return]
+        return call(self.sio, event, payload, timeout)
 
     def wait_for_seq(self, seq: int, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with self._lock:
+            with self.lock:
                 if self.replica is not None and self.replica.seq >= seq:
                     return
             time.sleep(0.02)
@@ -259,5 +304,4 @@ class LiveClient:
         )
 
     def close(self) -> None:
-        if self.sio.connected:
-            self.sio.disconnect()
+        self.sio.shutdown()  # disconnects, or stops reconnecting

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 import requests
@@ -174,6 +176,78 @@ def test_a_client_that_was_away_catches_up_with_sync(live_server) -> None:
         moderator.close()
 
 
+def test_a_client_that_misses_broadcasts_resyncs_on_the_gap_and_catches_up_exactly(live_server) -> None:
+    """Broadcasts lost on the way (simulated: Anna's client ignores some `event` messages):
+    the next event shows the gap, the client syncs `since` the last seq it applied and holds
+    exactly the server's board again. Then Anna is away while the moderator goes on; her
+    reconnect syncs `since` where she left off, by itself."""
+    server = live_server()
+    workshop = create_workshop(server.url)
+    moderator = moderator_client(server.url, workshop)
+    anna = participant_client(server.url, workshop, "Anna")
+    dropped, seen = {3, 4, 9}, []
+
+    def lossy(message: dict) -> None:
+        seen.append(message["seq"])
+        if message["seq"] not in dropped:
+            anna._on_event(message)
+
+    anna.sio.on("event", lossy)
+    try:
+        board, applied = moderator.replica.boards[0], 0
+        for number in range(1, 13):
+            if number % 4 == 0:
+                reply = moderator.call(
+                    "card:move",
+                    {"card_id": moderator.replica.cards()[0]["id"], "cluster_id": board["clusters"][0]["id"]},
+                )
+            else:
+                reply = moderator.call(
+                    "card:create",
+                    {"client_id": uuid.uuid4().hex, "board_id": board["id"], "text": f"Punkt {number}"},
+                )
+            assert reply["ok"] and reply["seq"] == number, reply
+            moderator.wait_for_seq(number)
+            if number in dropped:  # Anna cannot know yet
+                wait_until(lambda n=number: n in seen)
+                assert anna.replica.seq == applied
+            else:
+                anna.wait_for_seq(number)
+                applied = number
+        assert anna.resyncs == 2  # at seq 5 (3 and 4 missing) and at seq 10 (9 missing)
+        assert anna.syncs == [None, 2, 8]  # the first sync on connect, then two `since` syncs
+        assert anna.replica.shape() == shape_of(
+            snapshot(server.url, workshop["id"], workshop["moderator_key"])
+        )
+
+        anna.sio.disconnect()
+        for number in range(3):
+            moderator.call(
+                "card:create",
+                {"client_id": uuid.uuid4().hex, "board_id": board["id"], "text": f"Später {number}"},
+            )
+        last = moderator.call(
+            "card:move", {"card_id": moderator.replica.cards()[-1]["id"], "cluster_id": None}
+        )
+        assert last["seq"] == 16
+        anna.sio.connect(server.url, auth=anna.auth, transports=["websocket"], wait_timeout=10)
+        anna.wait_for_seq(16)
+        assert anna.syncs[-1] == 12
+        assert anna.replica.shape() == shape_of(
+            snapshot(server.url, workshop["id"], workshop["moderator_key"])
+        )
+    finally:
+        anna.close()
+        moderator.close()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
 @pytest.mark.parametrize("async_mode", ["threading", "gevent"])
 def test_other_async_modes_serve_the_same_protocol(live_server, async_mode: str) -> None:
     server = live_server(async_mode=async_mode)
@@ -254,8 +328,6 @@ def test_the_documented_example_script_runs_a_whole_workshop(live_server) -> Non
 
 
 def test_joins_are_announced_as_a_throttled_presence_count(live_server) -> None:
-    import time
-
     server = live_server()
     workshop = create_workshop(server.url)
     moderator = moderator_client(server.url, workshop)
