@@ -82,7 +82,7 @@ def test_every_chunk_is_delayed_and_the_byte_order_is_kept(echo: EchoServer) -> 
     assert stats.chunks >= 2 * 30  # there and back, mostly one write per chunk
     assert stats.bytes == 2 * len(sent)
     assert stats.retransmitted_chunks > 0
-    assert stats.min_transit >= 0.2  # nothing went through faster than delay - jitter
+    assert stats.min_transit > 0.19  # nothing went through faster than delay - jitter
 
 
 def test_a_stall_holds_every_byte_until_the_link_comes_back(echo: EchoServer) -> None:
