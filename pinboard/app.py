@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from engineio.payload import Payload
 from flask import Flask
 from flask_socketio import SocketIO
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -33,6 +34,11 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+
+# socket.io-client sends all it queued while a long-polling request was on its way in the next
+# request, limited by size only (max_http_buffer_size); python-engineio drops every packet of a
+# request with more than 16 (Payload.max_decode_packets), without a word to the client.
+MAX_PACKETS_PER_REQUEST = 1000
 
 
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
@@ -72,6 +78,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         settings.rate_limit_per_minute, settings.rate_limit_burst
     )
 
+    Payload.max_decode_packets = max(Payload.max_decode_packets, MAX_PACKETS_PER_REQUEST)
     socketio = SocketIO(
         app,
         async_mode=app.config.get("PINBOARD_ASYNC_MODE", settings.async_mode),

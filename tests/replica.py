@@ -232,11 +232,17 @@ class LiveClient:
     """A python-socketio client that keeps a replica: sync on connect, events in order,
     resync on a gap. This is what a phone or the projector does."""
 
-    def __init__(self, url: str, auth: dict[str, Any], transports: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        auth: dict[str, Any],
+        transports: list[str] | None = None,
+        sio: socketio.Client | None = None,
+    ) -> None:
         self.url = url
         self.auth = auth
         self.transports = transports or ["websocket"]
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.sio = sio or socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.replica: Replica | None = None
         self.received: list[dict[str, Any]] = []
         self.resyncs = 0  # gaps that started a sync
