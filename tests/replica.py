@@ -194,6 +194,8 @@ class LiveClient:
     """A python-socketio client that keeps a replica: sync on connect, events in order,
     resync on a gap. This is what a phone or the projector does."""
 
+    replica_class: type[Replica] = Replica
+
     def __init__(self, url: str, auth: dict[str, Any], transports: list[str] | None = None) -> None:
         self.url = url
         self.auth = auth
@@ -234,7 +236,7 @@ class LiveClient:
         assert reply["ok"], reply
         with self._lock:
             if "snapshot" in reply["data"]:
-                self.replica = Replica(reply["data"]["snapshot"])
+                self.replica = self.replica_class(reply["data"]["snapshot"])
             else:
                 assert self.replica is not None
                 for message in reply["data"]["events"]:
