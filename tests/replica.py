@@ -261,5 +261,6 @@ class LiveClient:
         )
 
     def close(self) -> None:
-        if self.sio.connected:
-            self.sio.disconnect()
+        """Disconnect, and stop reconnecting if the connection was lost (a reconnecting client
+        would otherwise outlive the test)."""
+        self.sio.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from pinboard import schemas
-from pinboard.openapi import build_spec, described_operations, text_pattern
+from pinboard.openapi import OPERATIONS, build_spec, described_operations, text_pattern
 
 
 @pytest.fixture
@@ -108,3 +109,9 @@ def test_a_text_pattern_accepts_exactly_what_the_field_accepts(field: schemas.Te
     pattern = text_pattern(field)
     assert (re.search(pattern, value) is not None) == accepted
     assert jsonschema_rs.validator_for({"type": "string", "pattern": pattern}).is_valid(value) == accepted
+
+
+def test_protocol_md_documents_every_described_route() -> None:
+    protocol = (Path(__file__).resolve().parent.parent / "docs" / "protocol.md").read_text()
+    for rule, method in OPERATIONS:
+        assert f"`{method} {rule.replace('<workshop_id>', '<id>')}`" in protocol, (method, rule)

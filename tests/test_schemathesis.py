@@ -63,7 +63,9 @@ def excluded_checks(case: Any) -> list[Any]:
     return []
 
 
-def fuzz_operation(operation: Any, mode: GenerationMode, examples: int, workshops: Workshops) -> int:
+def fuzz_operation(
+    operation: Any, mode: GenerationMode, examples: int, workshops: Workshops, session: requests.Session
+) -> int:
     """Send `examples` generated requests; half of those with a workshop id go to a real workshop,
     half of those with its moderator key. Returns how many were sent."""
     sent = 0
@@ -78,7 +80,9 @@ def fuzz_operation(operation: Any, mode: GenerationMode, examples: int, workshop
             case.path_parameters["workshop_id"] = workshop["id"]
             if data.draw(st.booleans(), "moderator key"):
                 headers["Authorization"] = f"Bearer {workshop['moderator_key']}"
-        response = case.call_and_validate(headers=headers, excluded_checks=excluded_checks(case))
+        response = case.call_and_validate(
+            session=session, headers=headers, excluded_checks=excluded_checks(case)
+        )
         sent += 1
         if case.method == "DELETE" and response.status_code == 200:
             workshops.current = None
@@ -93,14 +97,15 @@ def test_every_operation_keeps_to_its_description(live_server, database_url: str
     workshops = Workshops(server.url)
     backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
     sent: dict[str, int] = {}
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        examples = max(1, int(EXAMPLES[backend] * SCALE * HEAVY.get(operation.path, 1)))
-        modes = list(GenerationMode) if takes_input(operation) else [GenerationMode.POSITIVE]
-        for mode in modes:
-            sent[operation.label] = sent.get(operation.label, 0) + fuzz_operation(
-                operation, mode, examples, workshops
-            )
+    with requests.Session() as session:
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            examples = max(1, int(EXAMPLES[backend] * SCALE * HEAVY.get(operation.path, 1)))
+            modes = list(GenerationMode) if takes_input(operation) else [GenerationMode.POSITIVE]
+            for mode in modes:
+                sent[operation.label] = sent.get(operation.label, 0) + fuzz_operation(
+                    operation, mode, examples, workshops, session
+                )
     assert set(sent) >= {"POST /api/workshops", "POST /api/join", "GET /api/workshops/{workshop_id}"}
     print(f"schemathesis ({backend}): {sum(sent.values())} requests, {sent}")
     assert requests.get(f"{server.url}/healthz", timeout=5).status_code == 200
