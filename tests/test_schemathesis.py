@@ -21,9 +21,9 @@ from schemathesis.generation import GenerationMode
 pytestmark = pytest.mark.server
 
 SCALE = float(os.environ.get("PINBOARD_FUZZ_EXAMPLES", "1"))
-EXAMPLES = {"sqlite": 40, "postgresql": 15}  # per operation and mode
+EXAMPLES = {"sqlite": 100, "postgresql": 40}  # per operation and mode
 # Workshop files are large to generate: fewer of them.
-HEAVY = {"/api/workshops/import": 0.5}
+HEAVY = {"/api/workshops/import": 0.3}
 
 # Rules across fields that a schema cannot say: in a workshop file, each author_ref names a
 # participant, refs are unique and active_board is a board's index; an export takes `board` with
