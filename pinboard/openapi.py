@@ -151,14 +151,14 @@ ORGANISER = [{}, {"organiserPassword": []}]
 @dataclass(frozen=True)
 class Operation:
     summary: str
-    answer: type[Schema] | None  # a JSON answer; None: the description below says what
+    answer: type[Schema] | None  # the JSON answer; None: `content` (else any JSON object)
     status: int = 200
     body: type[Schema] | None = None
     query: type[Schema] | None = None
     security: list[dict[str, list[str]]] = field(default_factory=list)
     errors: tuple[int, ...] = ()
     content: dict[str, Any] | None = None  # instead of a JSON answer
-    extra: dict[int, str] = field(default_factory=dict)
+    extra: dict[int, str] = field(default_factory=dict)  # more statuses with the same answer
 
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
@@ -328,7 +328,7 @@ def _responses(operation: Operation, rule: str) -> dict[str, Any]:
     )
     responses: dict[str, Any] = {str(operation.status): {"description": operation.summary, "content": answer}}
     for status, text in operation.extra.items():
-        responses[str(status)] = {"description": text, "content": {"application/json": {"schema": HealthDoc}}}
+        responses[str(status)] = {"description": text, "content": answer}
     for status in sorted({*operation.errors, *((404, 405) if rule.startswith("/api/") else ())}):
         responses[str(status)] = {
             "description": STATUS_TEXT[status],

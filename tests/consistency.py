@@ -61,13 +61,18 @@ def _positions(session: Any) -> list[str]:
 
 
 def _votes(session: Any) -> list[str]:
+    """Live dots (on cards not deleted and on the round's board) within budget and cap."""
     found = []
     rounds = {r.id: r for r in session.scalars(select(VoteRound))}
     per_participant: dict[tuple[int, int], int] = defaultdict(int)
     per_card: dict[tuple[int, int, int], int] = defaultdict(int)
-    for round_id, participant_id, card_id in session.execute(
+    live = (
         select(Vote.round_id, Vote.participant_id, Vote.card_id)
-    ):
+        .join(Card, Card.id == Vote.card_id)
+        .join(VoteRound, VoteRound.id == Vote.round_id)
+        .where(Card.deleted_at.is_(None), Card.board_id == VoteRound.board_id)
+    )
+    for round_id, participant_id, card_id in session.execute(live):
         per_participant[(round_id, participant_id)] += 1
         per_card[(round_id, participant_id, card_id)] += 1
     for (round_id, participant_id), count in per_participant.items():

@@ -72,7 +72,7 @@ MODERATOR_ONLY = {
     "vote:open",
     "vote:close",
 }
-SYNC_ONLY = {name for name in EVENTS if name != "sync"}  # the projector may only sync
+PROJECTOR_REFUSED = {name for name in EVENTS if name != "sync"}  # the projector may only sync
 
 
 def backend_of(database_url: str) -> str:
@@ -119,7 +119,7 @@ def check_answer(
     assert isinstance(ack, dict), context
     if ack.get("ok") is True:
         assert set(ack) == {"ok", "data", "seq"}, context
-        assert not (role == "projector" and event in SYNC_ONLY), context
+        assert not (role == "projector" and event in PROJECTOR_REFUSED), context
         assert not (role == "participant" and event in MODERATOR_ONLY), context
         # Another workshop's ids change nothing (a resent card:create answers its card, seq null).
         assert ack["seq"] is None or not _names_foreign_id(payload, foreign), context
