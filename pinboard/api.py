@@ -82,7 +82,9 @@ def require_organiser_password(given: Any) -> None:
     if not required:
         return
     password = given or request.headers.get("X-Organiser-Password", "")
-    if not isinstance(password, str) or not hmac.compare_digest(password.encode(), required.encode()):
+    if not isinstance(password, str) or not hmac.compare_digest(
+        password.encode("utf-8", "surrogatepass"), required.encode()
+    ):
         raise Forbidden("Creating a workshop on this server needs the organiser password.")
 
 
@@ -156,6 +158,16 @@ def delete_workshop(workshop_id: str) -> tuple[Response, int]:
     return jsonify({"deleted": workshop_id}), 200
 
 
+@blueprint.get("/api/openapi.json")
+def openapi_description() -> Response:
+    """The OpenAPI description of this API, generated from the schemas (pinboard/openapi.py)."""
+    from .openapi import build_spec  # imports the export views, which import this module
+
+    if "pinboard.openapi" not in current_app.extensions:
+        current_app.extensions["pinboard.openapi"] = build_spec(current_app)
+    return jsonify(current_app.extensions["pinboard.openapi"])
+
+
 @blueprint.get("/healthz")
 def healthz() -> tuple[Response, int]:
     try:
@@ -176,7 +188,8 @@ def domain_error(error: DomainError) -> tuple[Response, int]:
 def http_error(error: HTTPException) -> Response | HTTPException:
     if not request.path.startswith("/api/"):
         return error
-    code = {404: "not_found", 405: "invalid", 413: "too_large"}.get(error.code or 0, "invalid")
+    status = error.code or 400
+    code = {404: "not_found", 413: "too_large"}.get(status, "internal" if status >= 500 else "invalid")
     response = jsonify({"error": {"code": code, "message": error.description}})
-    response.status_code = error.code or 400
+    response.status_code = status
     return response

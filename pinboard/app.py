@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Settings, load_settings
 from .database import Database
+from .json_provider import JSONProvider
 from .migrations import upgrade_database
 from .origins import origin_checker
 from .ratelimit import RateLimiter
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         template_folder=str(ROOT / "templates"),
         instance_path=str(settings.instance_dir),
     )
+    app.json = JSONProvider(app)
     app.config.update(
         SECRET_KEY=settings.resolved_secret_key(),
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,

@@ -165,6 +165,10 @@ def move_card(
     else:
         target_board = source_board
     _check_may_move(actor, source_board, target_board)
+    if target_board.id != source_board.id:
+        from .voting import give_back_dots  # voting imports this module
+
+        give_back_dots(session, card.id, source_board.id)
     source = (card.board_id, card.cluster_id)
     siblings = [c for c in ordering.cards_in(session, target_board.id, cluster_id) if c.id != card.id]
     card.board_id = target_board.id

@@ -15,7 +15,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from . import workshops
 from .api import bearer, created_answer, database, require_organiser_password
 from .errors import DomainError, Invalid
-from .exports import ExportOptions, collect, render
+from .exports import FORMATS, ExportOptions, collect, render
 from .exports.workshop_json import import_workshop, load_workshop_file
 from .schemas import MAX_ID
 
@@ -35,9 +35,13 @@ class ExportQuery(Schema):
     class Meta:
         unknown = RAISE
 
-    format = fields.String(required=True)
+    format = fields.String(required=True, metadata={"enum": list(FORMATS), "description": "any case"})
     authors = QueryFlag(load_default=False)
-    board = fields.Integer(validate=validate.Range(1, MAX_ID), load_default=None)
+    board = fields.Integer(
+        validate=validate.Range(1, MAX_ID),
+        load_default=None,
+        metadata={"description": "the board of a picture: required for svg and png, refused otherwise"},
+    )
     pictures = QueryFlag(load_default=True)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from .actors import Actor
@@ -198,6 +198,13 @@ def retract_vote(session: Session, actor: Actor, *, card_id: int) -> Outcome:
         raise Invalid("You have no dot on this card.")
     session.delete(vote)
     return _changed(session, actor, workshop, card, round_, "vote.retracted")
+
+
+def give_back_dots(session: Session, card_id: int, board_id: int) -> None:
+    """The card leaves the board: the dots on it in the board's open round are given back for
+    good, so that they do not come back with the card (and add to dots spent meanwhile)."""
+    open_rounds = select(VoteRound.id).where(VoteRound.board_id == board_id, VoteRound.closed_at.is_(None))
+    session.execute(delete(Vote).where(Vote.card_id == card_id, Vote.round_id.in_(open_rounds)))
 
 
 def close_vote(session: Session, actor: Actor, *, board_id: int) -> Outcome:

@@ -232,6 +232,8 @@ class LiveClient:
     """A python-socketio client that keeps a replica: sync on connect, events in order,
     resync on a gap. This is what a phone or the projector does."""
 
+    replica_class: type[Replica] = Replica
+
     def __init__(
         self,
         url: str,
@@ -285,7 +287,7 @@ class LiveClient:
         assert reply["ok"], reply
         with self.lock:
             if "snapshot" in reply["data"]:
-                self.replica = Replica(reply["data"]["snapshot"])
+                self.replica = self.replica_class(reply["data"]["snapshot"])
             else:
                 assert self.replica is not None
                 for message in reply["data"]["events"]:
@@ -310,4 +312,6 @@ class LiveClient:
         )
 
     def close(self) -> None:
-        self.sio.shutdown()  # disconnects, or stops reconnecting
+        """Disconnect, and stop reconnecting if the connection was lost (a reconnecting client
+        would otherwise outlive the test)."""
+        self.sio.shutdown()

@@ -156,3 +156,21 @@ def test_show_live_puts_the_card_total_in_the_events(
     cast = run(db, voting.cast_vote, ben, card_id=one)
     assert cast.events[0].data["votes"] == 2 and cast.events[0].data["card_id"] == one
     assert board_vote(db, workshop.projector, b0)["tally"] == {str(one): 2}  # type: ignore[index]
+
+
+def test_dots_given_back_when_a_card_leaves_do_not_come_back_with_it(
+    db: Database, workshop: WorkshopFixture, setup: Any
+) -> None:
+    """Found by fuzzing: a card moved to another board and back brought its dots back, on top
+    of the dots spent meanwhile: two dots with a budget of one."""
+    anna, _ben, (one, two, _three) = setup
+    b0, b1 = workshop.board_ids
+    run(db, voting.open_vote, workshop.moderator, board_id=b0, budget=1, per_card_cap=1)
+    run(db, voting.cast_vote, anna, card_id=one)
+    run(db, card_ops.move_card, workshop.moderator, card_id=one, cluster_id=None, board_id=b1)
+    assert run(db, voting.cast_vote, anna, card_id=two).data["dots_left"] == 0
+    run(db, card_ops.move_card, workshop.moderator, card_id=one, cluster_id=None, board_id=b0)
+    assert board_vote(db, anna, b0)["mine"] == {str(two): 1}  # type: ignore[index]
+    assert board_vote(db, workshop.moderator, b0)["tally"] == {str(two): 1}  # type: ignore[index]
+    with pytest.raises(BudgetExceeded):
+        run(db, voting.cast_vote, anna, card_id=one)

@@ -187,7 +187,7 @@ class ParticipantIn(_Strict):
 
 class WorkshopFileIn(_Strict):
     format = fields.String(required=True, validate=validate.Equal(FORMAT))
-    version = fields.Integer(strict=True, required=True)
+    version = fields.Integer(strict=True, required=True, validate=validate.Equal(VERSION))
     exported_at = fields.String(allow_none=True, load_default=None)
     workshop = fields.Nested(WorkshopIn, required=True)
     participants = fields.List(
