@@ -80,6 +80,9 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         message_queue=settings.message_queue or None,
         cors_allowed_origins=allowed_origin,
         max_http_buffer_size=max(settings.max_message_bytes * 8, 1_000_000),
+        # One event at a time per connection, in the order sent: a client that floods cannot pile up
+        # thousands of handlers ahead of everyone else before its rate limit closes it (realtime.py).
+        async_handlers=False,
         ping_interval=20,
         ping_timeout=20,
         logger=False,
