@@ -183,16 +183,21 @@ class Realtime:
 
     def _drop(self, sid: str, actor: Actor) -> None:
         """Close a connection that kept sending into its rate limit, at once: Socket.IO's
-        disconnect (so that clients do not reconnect by themselves), then the transport; the short
-        pause lets the transport's writer close the socket, so that the server stops reading what
-        the client has queued instead of working through it."""
+        disconnect (so that clients do not reconnect by themselves), then, for a WebSocket, the
+        transport, so that the server stops reading what the client has queued instead of working
+        through it (the short pause lets the transport's writer close the socket). Long-polling
+        needs no more: a request carries at most 16 messages."""
         log.warning("closing a flooding connection of %s in workshop %s", actor.label, actor.workshop_id)
         server = self.socketio.server
         eio_sid = server.manager.eio_sid_from_sid(sid, "/")
         server.disconnect(sid)
-        if eio_sid is not None:
+        if (
+            eio_sid is not None
+            and eio_sid in server.eio.sockets
+            and server.eio.transport(eio_sid) == "websocket"
+        ):
             server.eio.disconnect(eio_sid)
-        self.socketio.sleep(DROP_PAUSE)
+            self.socketio.sleep(DROP_PAUSE)
 
     @staticmethod
     def _validate(schema: Schema, payload: Any) -> dict[str, Any]:

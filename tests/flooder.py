@@ -2,7 +2,7 @@
 waiting for an answer, until the server disconnects it or it has sent MAX_EVENTS. A process of
 its own, so that its work does not slow down the test's other clients (tests/test_abuse.py).
 
-    python tests/flooder.py URL WORKSHOP_ID TOKEN BOARD_ID MAX_EVENTS
+    python tests/flooder.py URL WORKSHOP_ID TOKEN BOARD_ID MAX_EVENTS [websocket|polling]
 
 Prints `flooding` when connected, then one JSON line:
 {"sent", "answered", "outcomes": {"ok" | error code: count}, "seconds" (until the disconnect),
@@ -22,7 +22,9 @@ from typing import Any
 import socketio
 
 
-def main(url: str, workshop_id: str, token: str, board_id: int, max_events: int) -> dict[str, Any]:
+def main(
+    url: str, workshop_id: str, token: str, board_id: int, max_events: int, transport: str = "websocket"
+) -> dict[str, Any]:
     client = socketio.Client(reconnection=False)
     disconnected = threading.Event()
     disconnected_at: list[float] = []
@@ -32,7 +34,7 @@ def main(url: str, workshop_id: str, token: str, board_id: int, max_events: int)
         disconnected.set()
 
     client.on("disconnect", on_disconnect)
-    client.connect(url, auth={"workshop": workshop_id, "token": token}, transports=["websocket"])
+    client.connect(url, auth={"workshop": workshop_id, "token": token}, transports=[transport])
     websocket = client.eio.ws
     acks: list[dict[str, Any]] = []
     print("flooding", flush=True)
@@ -48,7 +50,8 @@ def main(url: str, workshop_id: str, token: str, board_id: int, max_events: int)
     was_disconnected = disconnected.wait(10)
     seconds = (disconnected_at[0] if disconnected_at else time.monotonic()) - started
     client.disconnect()
-    websocket.shutdown()
+    if websocket is not None:
+        websocket.shutdown()
     outcomes = Counter("ok" if ack["ok"] else ack["error"]["code"] for ack in list(acks))
     return {
         "sent": sent,
@@ -60,5 +63,5 @@ def main(url: str, workshop_id: str, token: str, board_id: int, max_events: int)
 
 
 if __name__ == "__main__":
-    url, workshop_id, token, board_id, max_events = sys.argv[1:6]
-    print(json.dumps(main(url, workshop_id, token, int(board_id), int(max_events))), flush=True)
+    url, workshop_id, token, board_id, max_events, *transport = sys.argv[1:]
+    print(json.dumps(main(url, workshop_id, token, int(board_id), int(max_events), *transport)), flush=True)
