@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import re
+import time
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -203,6 +204,9 @@ def test_keys_and_tokens_stay_secret(live_server: Callable[..., LiveServer], dat
         )
         assert response.status_code == 200, (fmt, response.text[:300])
         exports[fmt] = export_texts(response.content, fmt)
+    deadline = time.monotonic() + 10  # the presence message comes a second after the join
+    while not any(message[0] == "presence" for message in anna.received) and time.monotonic() < deadline:
+        time.sleep(0.05)
     for client in (moderator, projector, anna, ben):
         client.close()
     assert any(message[0] == "presence" for message in anna.received)
