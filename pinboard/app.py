@@ -19,7 +19,7 @@ from .config import Settings, load_settings
 from .database import Database
 from .json_provider import JSONProvider
 from .migrations import upgrade_database
-from .origins import origin_checker
+from .origins import origin_checker, refuse_foreign_api_requests
 from .ratelimit import RateLimiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,12 +81,17 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     )
 
     Payload.max_decode_packets = max(Payload.max_decode_packets, MAX_PACKETS_PER_REQUEST)
+    allowed_origin = origin_checker(settings.cors_allowed_origins, settings.proxy_count, settings.public_url)
+    refuse_foreign_api_requests(app, allowed_origin)
     socketio = SocketIO(
         app,
         async_mode=app.config.get("PINBOARD_ASYNC_MODE", settings.async_mode),
         message_queue=settings.message_queue or None,
-        cors_allowed_origins=origin_checker(settings.cors_allowed_origins, settings.proxy_count),
+        cors_allowed_origins=allowed_origin,
         max_http_buffer_size=max(settings.max_message_bytes * 8, 1_000_000),
+        # One event at a time per connection, in the order sent: a client that floods cannot pile up
+        # thousands of handlers ahead of everyone else before its rate limit closes it (realtime.py).
+        async_handlers=False,
         ping_interval=20,
         ping_timeout=20,
         logger=False,

@@ -39,6 +39,7 @@ class Settings:
     sqlite_busy_timeout_ms: int = 10000
     rate_limit_per_minute: int = 120
     rate_limit_burst: int = 40
+    rate_limit_disconnect_after: int = 20  # rate-limited events in a row before disconnecting; 0: never
     max_message_bytes: int = 16384
     sync_max_events: int = 1000
     purge_after_days: int = 0  # 0: keep workshops until the moderator deletes them
@@ -54,7 +55,12 @@ class Settings:
         for name in ("rate_limit_per_minute", "rate_limit_burst", "max_message_bytes", "sync_max_events"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")
-        for name in ("proxy_count", "sqlite_busy_timeout_ms", "purge_after_days"):
+        for name in (
+            "proxy_count",
+            "sqlite_busy_timeout_ms",
+            "purge_after_days",
+            "rate_limit_disconnect_after",
+        ):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative")
         if self.log_level.upper() not in logging.getLevelNamesMapping():

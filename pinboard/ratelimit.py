@@ -38,3 +38,24 @@ class RateLimiter:
         self._buckets = {
             key: (tokens, last) for key, (tokens, last) in self._buckets.items() if now - last < full_after
         }
+
+
+class Strikes:
+    """Rate-limited events in a row, per connection: a client that keeps sending into a full
+    limit is flooding, and after `limit` refusals its connection is closed (0: never)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def strike(self, key: str) -> bool:
+        """Count one refused event for `key`; True exactly when this one reaches the limit."""
+        with self._lock:
+            count = self._counts.get(key, 0) + 1
+            self._counts[key] = count
+        return count == self.limit
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._counts.pop(key, None)

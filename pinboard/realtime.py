@@ -39,11 +39,12 @@ from .database import Database
 from .errors import DomainError, Invalid, RateLimited, TooLarge, Unauthorized
 from .event_log import Outcome, event_message, events_since
 from .models import Event
-from .ratelimit import RateLimiter
+from .ratelimit import RateLimiter, Strikes
 from .snapshots import build_snapshot, participant_count
 
 log = logging.getLogger("pinboard.realtime")
 PRESENCE_INTERVAL = 1.0
+DROP_PAUSE = 0.01  # seconds
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class Realtime:
         self.database = database
         self.settings = settings
         self.limiter = limiter
+        self.strikes = Strikes(settings.rate_limit_disconnect_after)
         self.connections: dict[str, Actor] = {}
         self._presence_pending: set[str] = set()
 
@@ -156,10 +158,14 @@ class Realtime:
 
     def disconnect(self, *_: Any) -> None:
         self.connections.pop(request.sid, None)  # type: ignore[attr-defined]
+        self.strikes.clear(request.sid)  # type: ignore[attr-defined]
 
     # ---- events ----------------------------------------------------------------------------
 
     def handle(self, name: str, payload: Any) -> dict[str, Any]:
+        # Let the other connections' events go first: with an async library a connection that
+        # sends without pause would otherwise keep the server to itself until its limit cuts in.
+        self.socketio.sleep(0)
         try:
             actor = self._admit(payload)
             if name == "sync":
@@ -178,11 +184,33 @@ class Realtime:
         actor = self.connections.get(request.sid)  # type: ignore[attr-defined]
         if actor is None:
             raise Unauthorized("This connection is not authenticated.")
+        sid: str = request.sid  # type: ignore[attr-defined]
         if not actor.is_moderator and not self.limiter.allow(f"{actor.workshop_id}/{actor.label}"):
+            if self.strikes.strike(sid):
+                self._drop(sid, actor)
             raise RateLimited("Too many requests; please wait a moment.")
+        self.strikes.clear(sid)
         if payload is not None and message_size(payload) > self.settings.max_message_bytes:
             raise TooLarge(f"Messages may be at most {self.settings.max_message_bytes} bytes.")
         return actor
+
+    def _drop(self, sid: str, actor: Actor) -> None:
+        """Close a connection that kept sending into its rate limit, at once: Socket.IO's
+        disconnect (so that clients do not reconnect by themselves), then, for a WebSocket, the
+        transport, so that the server stops reading what the client has queued instead of working
+        through it (the short pause lets the transport's writer close the socket). Long-polling
+        needs no more: a request carries at most 16 messages."""
+        log.warning("closing a flooding connection of %s in workshop %s", actor.label, actor.workshop_id)
+        server = self.socketio.server
+        eio_sid = server.manager.eio_sid_from_sid(sid, "/")
+        server.disconnect(sid)
+        if (
+            eio_sid is not None
+            and eio_sid in server.eio.sockets
+            and server.eio.transport(eio_sid) == "websocket"
+        ):
+            server.eio.disconnect(eio_sid)
+            self.socketio.sleep(DROP_PAUSE)
 
     @staticmethod
     def _validate(schema: Schema, payload: Any) -> dict[str, Any]:
