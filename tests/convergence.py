@@ -132,16 +132,8 @@ STATE_QUERIES = (
     .join(Board, Cluster.board_id == Board.id)
     .where(Board.workshop_id == _workshop, Cluster.deleted_at.is_(None))
     .order_by(Cluster.position, Cluster.id),
-    select(
-        Card.id,
-        Card.text,
-        Card.color,
-        Card.board_id,
-        Card.cluster_id,
-        Card.hidden,
-        Card.client_id,
-        Card.deleted_at,
-    )  # fmt: skip
+    select(Card.id, Card.text, Card.color, Card.board_id, Card.cluster_id, Card.hidden)
+    .add_columns(Card.client_id, Card.deleted_at)
     .where(Card.workshop_id == _workshop)
     .order_by(Card.position, Card.id),
     select(DoneSignal.board_id, func.count())
@@ -350,7 +342,7 @@ class Tally:
 
 
 class Convergence(RuleBasedStateMachine):
-    """Drives one workshop; `setup` builds it and returns its server and the peers' auths."""
+    """Drives one workshop, which `setup` makes anew for every example."""
 
     def __init__(self, setup: Callable[[], Room], tally: Tally) -> None:
         super().__init__()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import requests
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.stateful import run_state_machine_as_test
 
 from pinboard.app import create_app, database_of, socketio_of
@@ -47,6 +48,15 @@ BOARDS = [
 
 EVENTS = ["card:create", "card:update", "card:move", "card:delete", "cluster:create", "cluster:update"]
 EVENTS += ["cluster:move", "cluster:delete", "board:update", "board:move", "board:activate"]
+
+
+@pytest.fixture(autouse=True)
+def hypothesis_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Hypothesis keeps caches (e.g. of constants in the source) in .hypothesis/ of the working
+    directory even without an example database: put them in a temporary directory instead."""
+    set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
+    yield
+    set_hypothesis_home_dir(None)
 
 
 def examples(backend: str) -> int:
@@ -202,3 +212,36 @@ def test_a_real_server_converges_too(live_server: Callable[..., Any], database_u
         db.dispose()
     print(f"live: {LIVE_EXAMPLES} examples x {LIVE_STEPS} steps in {time.monotonic() - started:.1f} s")
     assert_the_run_did_what_it_should(tally, LIVE_EXAMPLES, LIVE_STEPS)
+
+
+# ---- what the property leaves out: the hidden card query ---------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known divergence: the author's connections get only the placeholder of a moderator's "
+    "edit of their hidden card, and board-model.js keeps its own copy, so the phone shows the old "
+    "text until it loads a snapshot (see docs/development.md, Convergence test)",
+)
+def test_a_moderators_edit_of_a_hidden_card_reaches_its_author_live(
+    app_db: Database, socket_client: Callable[..., Any]
+) -> None:
+    w = make_workshop(app_db, boards=[{"title": "Verdeckte Kartenabfrage", "hidden": True}])
+    _, token = make_participant(app_db, w, "Anna")
+    moderator = socket_client({"workshop": w.id, "moderator_key": w.moderator_key})
+    anna = socket_client({"workshop": w.id, "token": token})
+    posted = anna.emit(
+        "card:create",
+        {"client_id": "c0ffee00c0ffee00", "board_id": w.board_ids[0], "text": "Augenhöhe herstelen"},
+        callback=True,
+    )
+    assert posted["ok"] and posted["data"]["hidden"], posted
+    anna.get_received()
+    edited = moderator.emit(
+        "card:update", {"card_id": posted["data"]["id"], "text": "Augenhöhe herstellen"}, callback=True
+    )
+    assert edited["ok"], edited
+    live = [m["args"][0] for m in anna.get_received() if m["name"] == "event"]
+    snapshot = anna.emit("sync", {}, callback=True)["data"]["snapshot"]
+    assert [c["text"] for c in snapshot["boards"][0]["unsorted"]] == ["Augenhöhe herstellen"]
+    assert [m["data"]["card"]["text"] for m in live if m["seq"] == edited["seq"]] == ["Augenhöhe herstellen"]
