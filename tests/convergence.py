@@ -649,7 +649,7 @@ class Convergence(RuleBasedStateMachine):
             assert peer.replica.seq <= state.seq, peer.name
             if peer.settled:
                 assert peer.replica.seq == state.seq, (peer.name, peer.replica.seq, state.seq)
-                assert peer.replica.shape() == state.shape, peer.name
+                assert peer.replica.shape() == state.shape, f"{peer.name}'s replica differs from the server"
         self.check_cards(state, settled)
         self.touched = False
         return state

@@ -74,7 +74,13 @@ def run(setup: Callable[[], Room], tally: Tally, max_examples: int, steps: int) 
         database=None,
         derandomize=IN_CI,
         print_blob=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        # 200 steps against a real database are slow and large by design.
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+            HealthCheck.filter_too_much,
+        ],
     )
     run_state_machine_as_test(
         lambda: Convergence(setup, tally), settings=profile, _min_steps=steps if IN_CI else 0
