@@ -17,6 +17,9 @@ from typing import Any
 
 import pytest
 
+from pinboard import clusters as cluster_ops
+from pinboard import history as history_ops
+from pinboard import stacks as stack_ops
 from pinboard import timers as timer_ops
 from pinboard import voting as vote_ops
 from pinboard.database import Database
@@ -65,11 +68,31 @@ SOCKET_TABLE: dict[str, dict[str, str]] = {
     "timer:resume": {**MODERATOR_ONLY, "moderator": OK},
     "timer:extend": {**MODERATOR_ONLY, "moderator": OK},
     "timer:stop": {**MODERATOR_ONLY, "moderator": OK},
+    "vote:record": {**MODERATOR_ONLY, "moderator": OK},
+    "card:stack": {**MODERATOR_ONLY, "moderator": OK},
+    "card:unstack": {**MODERATOR_ONLY, "moderator": OK},
+    "focus:set": {**MODERATOR_ONLY, "moderator": OK},
+    "history:undo": {**MODERATOR_ONLY, "moderator": OK},
+    "history:redo": {**MODERATOR_ONLY, "moderator": OK},
 }
 ROLE_CLIENT = {"participant": "anna", "projector": "projector", "moderator": "moderator"}
 
 
 # ---- preparing the room behind the clients' backs (no broadcasts) -----------------------------
+
+
+def _stacked(r: Room) -> dict[str, Any]:
+    with r.db.write() as s:
+        stack_ops.stack_card(s, r.w.moderator, card_id=r.ben_card, onto_card_id=r.anna_card)
+    return {"card_id": r.ben_card}
+
+
+def _moderator_change(r: Room, undone: bool = False) -> None:
+    with r.db.write() as s:
+        cluster_ops.update_cluster(s, r.w.moderator, cluster_id=r.c00, name="Rahmen")
+    if undone:
+        with r.db.write() as s:
+            history_ops.undo(s, r.w.moderator)
 
 
 def _open_round(r: Room) -> None:
@@ -119,6 +142,12 @@ PAYLOADS: dict[str, Callable[[Room], dict[str, Any]]] = {
     "timer:resume": lambda r: _timer(r, "paused"),
     "timer:extend": lambda r: {**_timer(r, "running"), "seconds": 60},
     "timer:stop": lambda r: _timer(r, "running"),
+    "vote:record": lambda r: (_open_round(r), {"card_id": r.ben_card, "dots": 3})[1],
+    "card:stack": lambda r: {"card_id": r.ben_card, "onto_card_id": r.anna_card},
+    "card:unstack": lambda r: _stacked(r),
+    "focus:set": lambda r: {"card_id": r.anna_card},
+    "history:undo": lambda r: (_moderator_change(r), {})[1],
+    "history:redo": lambda r: (_moderator_change(r, undone=True), {})[1],
 }
 
 
@@ -261,6 +290,7 @@ HTTP_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("exports.export", "GET"): {**MODERATOR_KEY_ONLY, "moderator": 200},
     ("api.delete_workshop", "DELETE"): {**MODERATOR_KEY_ONLY, "moderator": 200},
     ("api.healthz", "GET"): PUBLIC,
+    ("api.openapi_description", "GET"): PUBLIC,
     ("static", "GET"): PUBLIC,
     ("pages.start", "GET"): PUBLIC,
     ("pages.join_form", "GET"): PUBLIC,
