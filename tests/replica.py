@@ -78,6 +78,11 @@ class Replica:
         self.seq: int = snapshot["seq"]
         self.workshop: dict[str, Any] = copy.deepcopy(snapshot["workshop"])
         self.boards: list[dict[str, Any]] = copy.deepcopy(snapshot["boards"])
+        self.you: dict[str, Any] = dict(snapshot.get("you") or {})
+        for board in self.boards:
+            for container in [board["unsorted"], *(c["cards"] for c in board["clusters"])]:
+                for card in container:
+                    card.setdefault("stack", [])
 
     # ---- lookups ---------------------------------------------------------------------------
 
@@ -91,19 +96,25 @@ class Replica:
         return next(c for c in board["clusters"] if c["id"] == cluster_id)["cards"]
 
     def _take_card(self, card_id: int) -> dict[str, Any] | None:
+        """Take a card out of its container (its stack goes with it) or out of a stack."""
         for board in self.boards:
             for container in [board["unsorted"], *(c["cards"] for c in board["clusters"])]:
                 card = _take(container, card_id)
+                if card is None:
+                    card = next((s for top in container if (s := _take(top.get("stack", []), card_id))), None)
                 if card is not None:
+                    card.setdefault("stack", [])
                     return card
         return None
 
     def cards(self) -> list[dict[str, Any]]:
+        """Every card, stacked ones right after their top card."""
         return [
             card
             for board in self.boards
             for container in [*(c["cards"] for c in board["clusters"]), board["unsorted"]]
-            for card in container
+            for top in container
+            for card in [top, *top.get("stack", [])]
         ]
 
     # ---- applying events -------------------------------------------------------------------
@@ -121,7 +132,7 @@ class Replica:
 
     def _on_card_created(self, data: dict[str, Any]) -> None:
         card = data["card"]
-        _insert(self.container(card["board_id"], card["cluster_id"]), dict(card), data["index"])
+        _insert(self.container(card["board_id"], card["cluster_id"]), {**card, "stack": []}, data["index"])
 
     def _on_card_updated(self, data: dict[str, Any]) -> None:
         card = data["card"]
@@ -142,7 +153,9 @@ class Replica:
     def _on_card_moved(self, data: dict[str, Any]) -> None:
         card = self._take_card(data["card_id"])
         assert card is not None, f"moved card {data['card_id']} is unknown"
-        card["board_id"], card["cluster_id"] = data["board_id"], data["cluster_id"]
+        card["stacked_on_id"] = None
+        for moved in [card, *card["stack"]]:
+            moved["board_id"], moved["cluster_id"] = data["board_id"], data["cluster_id"]
         _insert(self.container(data["board_id"], data["cluster_id"]), card, data["index"])
 
     def _on_card_deleted(self, data: dict[str, Any]) -> None:
@@ -171,7 +184,8 @@ class Replica:
         cluster = _take(board["clusters"], data["cluster_id"])
         assert cluster is not None
         for card in cluster["cards"]:
-            card["cluster_id"] = None
+            for one in [card, *card.get("stack", [])]:
+                one["cluster_id"] = None
             board["unsorted"].append(card)
 
     def _on_board_created(self, data: dict[str, Any]) -> None:
@@ -194,7 +208,83 @@ class Replica:
         self.workshop["active_board_id"] = data["board_id"]
 
     def _on_workshop_updated(self, data: dict[str, Any]) -> None:
-        self.workshop = dict(data["workshop"])
+        kept = {"focus": self.workshop["focus"]} if "focus" in self.workshop else {}
+        self.workshop = {**kept, **data["workshop"]}
+
+    # ---- issue 6: stacks, undo (restore, hide again), focus, wall dots -------------------------
+
+    def _top_of(self, card_id: int) -> dict[str, Any] | None:
+        for board in self.boards:
+            for container in [board["unsorted"], *(c["cards"] for c in board["clusters"])]:
+                for top in container:
+                    if top["id"] == card_id or any(s["id"] == card_id for s in top.get("stack", [])):
+                        return top
+        return None
+
+    def _on_card_stacked(self, data: dict[str, Any]) -> None:
+        moved = self._take_card(data["card_id"])
+        top = self._top_of(data["onto_card_id"])
+        assert moved is not None and top is not None, f"stacking unknown cards: {data}"
+        pool = {card["id"]: card for card in [*top["stack"], moved, *moved["stack"]]}
+        top["stack"] = [pool[card_id] for card_id in data["stack"]]
+        for card in top["stack"]:
+            card.update(
+                stacked_on_id=top["id"], board_id=data["board_id"], cluster_id=data["cluster_id"], stack=[]
+            )
+
+    def _on_card_unstacked(self, data: dict[str, Any]) -> None:
+        top = self._top_of(data["from_card_id"])
+        card = _take(top["stack"], data["card_id"]) if top else None
+        assert card is not None, f"unstacking unknown card: {data}"
+        card.update(stacked_on_id=None, board_id=data["board_id"], cluster_id=data["cluster_id"], stack=[])
+        _insert(self.container(data["board_id"], data["cluster_id"]), card, data["index"])
+
+    def _on_card_restored(self, data: dict[str, Any]) -> None:
+        card = {**data["card"], "stack": [], "stacked_on_id": None}
+        _insert(self.container(card["board_id"], card["cluster_id"]), card, data["index"])
+
+    def _on_cluster_restored(self, data: dict[str, Any]) -> None:
+        cluster = {**data["cluster"], "cards": []}
+        board = self.board(cluster["board_id"])
+        for card_id in data["card_ids"]:
+            card = _take(board["unsorted"], card_id)
+            assert card is not None, f"restored cluster's card {card_id} is not unsorted"
+            for one in [card, *card.get("stack", [])]:
+                one["cluster_id"] = cluster["id"]
+            cluster["cards"].append(card)
+        _insert(board["clusters"], cluster, data["index"])
+
+    def _may_read(self, card: dict[str, Any]) -> bool:
+        role = self.you.get("role")
+        if role == "moderator":
+            return True
+        if role == "assistant":
+            return bool(card.get("author_role") == "assistant")
+        return role == "participant" and card.get("author_id") == self.you.get("participant_id")
+
+    def _on_cards_hidden(self, data: dict[str, Any]) -> None:
+        hidden = set(data["card_ids"])
+        for card in self.cards():
+            if card["id"] in hidden:
+                card["hidden"] = True
+                if not self._may_read(card):
+                    card.update(text="", color=None, author_id=None, author_name="", client_id=None)
+
+    def _on_focus_set(self, data: dict[str, Any]) -> None:
+        card_id, cluster_id = data.get("card_id"), data.get("cluster_id")
+        self.workshop["focus"] = (
+            None if card_id is None and cluster_id is None else {"card_id": card_id, "cluster_id": cluster_id}
+        )
+
+    def _on_vote_recorded(self, data: dict[str, Any]) -> None:
+        vote = self.board(data["board_id"]).get("vote")
+        if not vote or vote.get("round_id") != data["round_id"]:
+            return
+        vote["votes_cast"] = data["votes_cast"]
+        if data.get("tally") is not None:
+            vote.update(tally=data["tally"], ranking=data.get("ranking"))
+        elif data.get("votes") is not None and vote.get("tally") is not None:
+            vote["tally"][str(data["card_id"])] = data["votes"]
 
     # ---- comparison ------------------------------------------------------------------------
 

@@ -57,6 +57,8 @@ CODES = {
     "too_large",
     "budget_exceeded",
     "cap_reached",
+    "nothing_to_undo",
+    "nothing_to_redo",
 }
 SCALE = float(os.environ.get("PINBOARD_FUZZ_EXAMPLES", "1"))
 SEED = int(os.environ.get("PINBOARD_FUZZ_SEED", random.randrange(2**32)))
