@@ -35,6 +35,8 @@ class CardDoc(schemas.CardOut):
 
     color = fields.String(allow_none=True)
     author_name = fields.String()
+    # The cards stacked onto this one (a stack's top), in order; each without a stack of its own.
+    stack = fields.List(fields.Nested(lambda: CardDoc(exclude=("stack",))))
 
 
 class ClusterDoc(schemas.ClusterOut):
@@ -53,6 +55,7 @@ class VoteDoc(Schema):
     ranking = fields.List(fields.Integer(), allow_none=True)
     mine = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
     dots_left = fields.Integer(allow_none=True)
+    wall = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
 
 
 class TimerDoc(Schema):
@@ -80,8 +83,16 @@ class YouDoc(Schema):
     participant_id = fields.Integer(allow_none=True)
 
 
+class HistoryDoc(Schema):
+    can_undo = fields.Boolean()
+    can_redo = fields.Boolean()
+    undo_label = fields.String(allow_none=True)
+    redo_label = fields.String(allow_none=True)
+
+
 class SnapshotDoc(Schema):
     seq = fields.Integer()
+    history = fields.Nested(HistoryDoc)
     workshop = fields.Nested(schemas.WorkshopOut)
     you = fields.Nested(YouDoc)
     participant_count = fields.Integer()
@@ -92,6 +103,7 @@ class LinksDoc(Schema):
     participant = fields.Url()
     projector = fields.Url()
     moderator = fields.Url()
+    assistant = fields.Url()
 
 
 class CreatedDoc(Schema):
@@ -99,12 +111,14 @@ class CreatedDoc(Schema):
     join_code = fields.String()
     moderator_key = fields.String()
     projector_key = fields.String()
+    assistant_key = fields.String()
     links = fields.Nested(LinksDoc)
 
 
 class WorkshopLinksDoc(Schema):
     join_code = fields.String()
     projector_key = fields.String()
+    assistant_key = fields.String()
     links = fields.Nested(LinksDoc)
 
 

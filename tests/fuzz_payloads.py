@@ -103,7 +103,8 @@ class IdPool:
     seq: int = 0
 
     def of(self, name: str) -> list[int]:
-        return {"board_id": self.boards, "cluster_id": self.clusters, "card_id": self.cards}.get(name, [])
+        pools = {"board_id": self.boards, "cluster_id": self.clusters, "card_id": self.cards}
+        return pools.get(name.removeprefix("onto_"), [])
 
 
 def weird_string(rng: random.Random, max_length: int = 20) -> str:
@@ -309,6 +310,6 @@ class PayloadFactory:
         names = [n for n in self.schema(event).fields if n.endswith("_id")] or list(payload) or ["board_id"]
         name = self.rng.choice(names)
         candidates = [0, -1, -(2**31), 2**31 - 1, 2**31, 2**63, 10**30, 1.0, "1", True, None]
-        candidates += self.ids.foreign.get(name, []) * 4 + self.ids.deleted
+        candidates += self.ids.foreign.get(name.removeprefix("onto_"), []) * 4 + self.ids.deleted
         payload[name] = self.rng.choice(candidates)
         return payload

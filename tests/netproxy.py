@@ -312,9 +312,11 @@ class NetProxy:
     def __exit__(self, *_: object) -> None:
         for link in self.links:
             asyncio.run_coroutine_threadsafe(link._stop(), self.loop).result(10)
+        # Cancel what is left inside the loop's own thread: the main thread may have an event
+        # loop of its own running (Playwright's sync API keeps one for the whole browser session).
+        asyncio.run_coroutine_threadsafe(self._cancel_all(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)
-        self.loop.run_until_complete(self._cancel_all())
         self.loop.close()
 
     async def _cancel_all(self) -> None:

@@ -129,7 +129,7 @@ class OutboxClient(LiveClient):
         self.outbox: list[Entry] = []
         self.delivered: list[Entry] = []
         self.failed: list[tuple[Entry, dict[str, Any]]] = []
-        self._wakeup = threading.Condition(self._lock)
+        self._wakeup = threading.Condition(self.lock)
         self._syncing = False
         self._sync_again = False
         self._calls: dict[int, tuple[threading.Event, list[Any]]] = {}
@@ -155,13 +155,13 @@ class OutboxClient(LiveClient):
         return self
 
     def _on_connect(self) -> None:
-        with self._lock:
+        with self.lock:
             self.counters.connects += 1
             self._wakeup.notify_all()
         self._request_sync()
 
     def _on_disconnect(self, reason: Any = None) -> None:
-        with self._lock:
+        with self.lock:
             self.counters.disconnects[str(reason)] += 1
             calls, self._calls = self._calls, {}
         for done, result in calls.values():  # socket.io-client fails pending acks at once
@@ -169,7 +169,7 @@ class OutboxClient(LiveClient):
             done.set()
 
     def _on_connect_error(self, *_: Any) -> None:
-        with self._lock:
+        with self.lock:
             self.counters.failed_connects += 1
 
     @property
@@ -178,7 +178,7 @@ class OutboxClient(LiveClient):
 
     @property
     def syncing(self) -> bool:
-        with self._lock:
+        with self.lock:
             return self._syncing
 
     # ---- calls -----------------------------------------------------------------------------
@@ -186,7 +186,7 @@ class OutboxClient(LiveClient):
     def call(self, event: str, payload: dict[str, Any], timeout: float = CALL_TIMEOUT) -> dict[str, Any]:
         """Send one event and wait for its ack; TimeoutError or Dropped when none comes."""
         done, result = threading.Event(), []
-        with self._lock:
+        with self.lock:
             call_id = next(self._call_ids)
             self._calls[call_id] = (done, result)
 
@@ -200,7 +200,7 @@ class OutboxClient(LiveClient):
             result.append(Dropped())
             done.set()
         arrived = done.wait(timeout)
-        with self._lock:
+        with self.lock:
             self._calls.pop(call_id, None)
             if not arrived:
                 self.counters.timeouts += 1
@@ -213,7 +213,7 @@ class OutboxClient(LiveClient):
     # ---- catching up (connection.js: sync, runSync, onEvent) -------------------------------
 
     def _on_event(self, message: dict[str, Any]) -> None:
-        with self._lock:
+        with self.lock:
             self.received.append(message)
             if self.replica is None or self._syncing:
                 self._pending.append(message)
@@ -230,7 +230,7 @@ class OutboxClient(LiveClient):
         self._request_sync()
 
     def _request_sync(self) -> None:
-        with self._lock:
+        with self.lock:
             if self._syncing:
                 self._sync_again = True
                 return
@@ -240,7 +240,7 @@ class OutboxClient(LiveClient):
     def _sync_loop(self) -> None:
         while True:
             caught_up = self._sync_once()
-            with self._lock:
+            with self.lock:
                 if caught_up and not self._sync_again:
                     self._syncing = False
                     return
@@ -257,7 +257,7 @@ class OutboxClient(LiveClient):
             reply = self.call("sync", {} if since is None else {"since": since})
         except (TimeoutError, Dropped):
             reply = None
-        with self._lock:
+        with self.lock:
             if reply is None or not reply["ok"]:
                 self.counters.failed_syncs += 1
                 return False
@@ -286,13 +286,13 @@ class OutboxClient(LiveClient):
         entry = Entry(event, dict(payload), on_ack)
         if event == "card:create":
             entry.payload.setdefault("client_id", entry.id)
-        with self._lock:
+        with self.lock:
             self.outbox.append(entry)
             self._wakeup.notify_all()
         return entry
 
     def pending(self) -> int:
-        with self._lock:
+        with self.lock:
             return len(self.outbox)
 
     def _next(self) -> Entry | None:
@@ -306,7 +306,7 @@ class OutboxClient(LiveClient):
 
     def _flush_loop(self) -> None:
         while True:
-            with self._lock:
+            with self.lock:
                 while not self._closing and not (self.online and (entry := self._next())):
                     self._wakeup.wait(0.5)
                 if self._closing or entry is None:
@@ -319,7 +319,7 @@ class OutboxClient(LiveClient):
             except (TimeoutError, Dropped):
                 ack = None
             retry = ack is None or (not ack["ok"] and ack["error"]["code"] in RETRYABLE)
-            with self._lock:
+            with self.lock:
                 entry.in_flight = False
                 if ack is not None and retry:
                     self.counters.retried_errors[ack["error"]["code"]] += 1
@@ -337,7 +337,7 @@ class OutboxClient(LiveClient):
                 entry.on_ack(entry, ack)
 
     def close(self) -> None:
-        with self._lock:
+        with self.lock:
             self._closing = True
             self._wakeup.notify_all()
         for flusher in self._flushers:

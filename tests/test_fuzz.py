@@ -21,7 +21,7 @@ import json
 import os
 import random
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,11 +99,14 @@ class Tally:
     kinds: Counter[str] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)
     accepted: Counter[str] = field(default_factory=Counter)
+    answers: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     def record(self, event: str, kind: str, ack: dict[str, Any]) -> None:
         self.sent += 1
         self.kinds[kind] += 1
-        self.codes["ok" if ack["ok"] else ack["error"]["code"]] += 1
+        code = "ok" if ack["ok"] else ack["error"]["code"]
+        self.codes[code] += 1
+        self.answers[event][code] += 1
         if ack["ok"]:
             self.accepted[event] += 1
 
@@ -259,9 +262,12 @@ def test_every_socket_event_answers_malformed_payloads_clearly(fuzz_app: Any, da
     assert_consistent_after_fuzzing(database, workshop, anna, replica, other, other_before)
     # The payloads reached every kind of check.
     assert {"ok", "invalid", "forbidden", "not_found", "too_large"} <= set(tally.codes), tally.codes
-    # Most events were also valid now and then (some need rare sequences, e.g. timer:resume).
+    # Most events were also valid now and then (some need rare sequences, e.g. timer:resume or
+    # card:unstack after a card:stack of two cards on one board): with about 50 payloads per event
+    # in the smaller runs, a few more of those stay unlucky.
     never_accepted = [event for event in EVENTS if not tally.accepted[event]]
-    assert len(never_accepted) <= len(EVENTS) // 5, f"never accepted: {never_accepted}"
+    allowed = len(EVENTS) // 5 if tally.sent >= 5_000 else len(EVENTS) // 3
+    assert len(never_accepted) <= allowed, {e: dict(tally.answers[e]) for e in never_accepted}
 
 
 def assert_consistent_after_fuzzing(

@@ -114,7 +114,7 @@ class User:
         self.client.send("card:update", {"card_id": card_id, "text": text})
 
     def _move(self) -> None:
-        with self.client._lock:
+        with self.client.lock:
             replica = self.client.replica
             assert replica is not None
             cards = [card["id"] for card in replica.cards()]

@@ -48,7 +48,9 @@ def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'pinboard.sqlite3'}"
 
 
-@pytest.fixture(scope="session")
+# One Chromium for the browser tests, closed when they are done: Playwright's sync API keeps an
+# asyncio loop running in the main thread while it is open, which later tests must not inherit.
+@pytest.fixture(scope="package")
 def browser(chromium_path: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
