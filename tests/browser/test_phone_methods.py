@@ -203,6 +203,9 @@ def test_a_phone_votes_end_to_end(server: Any, open_page: Any, clients: Any) -> 
     third.get_by_role("button", name="Add a dot").click()
     expect(budget(page)).to_have_text("0 of 3 dots left")
     expect(third.locator(".vote-error")).to_have_text("")
+    # Three minutes to vote: the timer and the dots left share the bar.
+    ok(room.moderator, "timer:start", {"board_id": room.board["id"], "seconds": 180})
+    expect(page.locator("#phone-timer-value")).to_have_text(re.compile(r"^0(3:00|2:5\d)$"))
     scroll_to(page, "#vote-panel")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert axe_violations(page) == []
@@ -443,3 +446,28 @@ def test_my_card_in_a_stack_says_so(server: Any, open_page: Any, clients: Any) -
     expect(mine.locator(".stack-chip")).to_have_count(0)
     expect(other.locator(".stack-chip")).to_have_text("In a stack of 2 cards")
     screenshot(page, "phone-my-cards-stack")
+
+
+def test_the_phone_votes_in_german(server: Any, open_page: Any, clients: Any) -> None:
+    room = Room(server, clients, language="de")
+    room.card_by_ben("Leitsätze gemeinsam erarbeiten", "Rahmenbedingungen und Grundhaltung")
+    room.card_by_ben("Verwaltung und Politik als Partner in der Gestaltung der Kommune verstehen", "Spannungsfelder")
+    page = open_page(f"/j/{room.workshop['join_code']}", PHONE, locale="de-DE")
+    page.get_by_label("Ihr Name").fill("Anna")
+    page.get_by_role("button", name="Am Workshop teilnehmen").click()
+    expect(page.locator("#status")).to_have_attribute("data-status", "online")
+    ok(room.moderator, "vote:open", {"board_id": room.board["id"], "budget": 5, "per_card_cap": 2})
+    ok(room.moderator, "timer:start", {"board_id": room.board["id"], "seconds": 300})
+    expect(budget(page)).to_have_text("Noch 5 von 5 Punkten")
+    expect(page.locator("#phone-timer-state")).to_have_text("Restzeit")
+    row = vote_row(page, "Leitsätze gemeinsam erarbeiten")
+    for _ in range(3):
+        row.get_by_role("button", name="Punkt kleben").click()
+    expect(row.get_by_role("alert")).to_have_text(
+        "Diese Karte hat schon 2 Ihrer Punkte: Mehr darf eine Karte von Ihnen nicht bekommen."
+    )
+    expect(budget(page)).to_have_text("Noch 3 von 5 Punkten")
+    expect(row.locator(".vote-mine-text")).to_have_text("Ihre Punkte: 2 von höchstens 2")
+    scroll_to(page, "#vote-groups")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "phone-voting-de")
