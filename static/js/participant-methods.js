@@ -279,7 +279,8 @@ export class PhoneMethods {
     const left = vote.dots_left ?? vote.budget;
     node.dataset.color = card.color ?? "yellow";
     node.dataset.mine = String(mine);
-    node.toggleAttribute("aria-busy", this.busy.has(card.id));
+    if (this.busy.has(card.id)) node.setAttribute("aria-busy", "true");
+    else node.removeAttribute("aria-busy");
     setText(parts.text, card.text);
     const size = stackSize(card);
     parts.stack.hidden = size === 1;

@@ -55,7 +55,9 @@ class Room:
     def __init__(self, server: Any, clients: Callable[..., socketio.Client], **workshop: Any) -> None:
         self.server = server
         self.workshop = create_workshop(server, **workshop)
-        self.moderator = clients({"workshop": self.workshop["id"], "moderator_key": self.workshop["moderator_key"]})
+        self.moderator = clients(
+            {"workshop": self.workshop["id"], "moderator_key": self.workshop["moderator_key"]}
+        )
         token = requests.post(
             f"{server.url}/api/join", json={"code": self.workshop["join_code"], "name": "Ben"}, timeout=10
         ).json()["participant_token"]
@@ -66,7 +68,11 @@ class Room:
         return next(c["id"] for c in self.board["clusters"] if c["name"] == name)
 
     def card_by_ben(self, text: str, cluster: str | None = None) -> dict[str, Any]:
-        card = ok(self.ben, "card:create", {"client_id": uuid.uuid4().hex, "board_id": self.board["id"], "text": text})
+        card = ok(
+            self.ben,
+            "card:create",
+            {"client_id": uuid.uuid4().hex, "board_id": self.board["id"], "text": text},
+        )
         if cluster is not None:
             ok(self.moderator, "card:move", {"card_id": card["id"], "cluster_id": self.cluster_id(cluster)})
         return card
@@ -105,7 +111,8 @@ def scroll_to(page: Any, selector: str) -> None:
         """(selector) => {
             const target = document.querySelector(selector);
             const header = document.querySelector(".p-topbar");
-            window.scrollTo(0, target.getBoundingClientRect().top + window.scrollY - header.offsetHeight - 12);
+            const top = target.getBoundingClientRect().top + window.scrollY;
+            window.scrollTo(0, top - header.offsetHeight - 12);
         }""",
         selector,
     )
@@ -124,7 +131,11 @@ def test_a_phone_votes_end_to_end(server: Any, open_page: Any, clients: Any) -> 
     room.card_by_ben("Rollenklarheit schaffen", "Spannungsfelder")
     duplicate = room.card_by_ben("Rollen klären", "Spannungsfelder")
     room.card_by_ben("Mehr Zeit für Austausch")  # unsorted
-    ok(room.moderator, "card:stack", {"card_id": duplicate["id"], "onto_card_id": room.card_id("Rollenklarheit schaffen")})
+    ok(
+        room.moderator,
+        "card:stack",
+        {"card_id": duplicate["id"], "onto_card_id": room.card_id("Rollenklarheit schaffen")},
+    )
     ok(room.moderator, "board:update", {"board_id": room.board["id"], "hidden": True})
     room.card_by_ben("Noch verdeckt")
     ok(room.moderator, "board:update", {"board_id": room.board["id"], "hidden": False})
@@ -213,7 +224,10 @@ def test_a_phone_votes_end_to_end(server: Any, open_page: Any, clients: Any) -> 
 
     # The server agrees with what the phone shows.
     vote = snapshot(server, room.workshop)["boards"][0]["vote"]
-    ids = {text: str(room.card_id(text)) for text in ("Leitsätze gemeinsam erarbeiten", "Rollenklarheit schaffen", "Mehr Zeit für Austausch")}
+    ids = {
+        text: str(room.card_id(text))
+        for text in ("Leitsätze gemeinsam erarbeiten", "Rollenklarheit schaffen", "Mehr Zeit für Austausch")
+    }
     assert vote["tally"] == {
         ids["Leitsätze gemeinsam erarbeiten"]: 1,
         ids["Rollenklarheit schaffen"]: 2,
@@ -231,7 +245,9 @@ def test_a_phone_votes_end_to_end(server: Any, open_page: Any, clients: Any) -> 
     )
     expect(result.locator(".result-place")).to_have_text(["1.", "1.", "3."])
     expect(result.locator(".result-dots")).to_have_text(["2 dots", "2 dots", "1 dot"])
-    expect(result.locator(".result-yours")).to_have_text(["1 of them yours", "1 of them yours", "1 of them yours"])
+    expect(result.locator(".result-yours")).to_have_text(
+        ["1 of them yours", "1 of them yours", "1 of them yours"]
+    )
     expect(result.locator("#vote-result-note")).to_have_text("5 dots in all.")
     expect(page.locator("#announcer")).to_have_text("The dot voting has ended. The result is shown.")
     scroll_to(page, "#vote-result")
@@ -257,14 +273,20 @@ def test_live_counts_show_only_where_the_round_shows_them(server: Any, open_page
     room.card_by_ben("Leitsätze gemeinsam erarbeiten")
     room.card_by_ben("Rollenklarheit schaffen")
     page = open_phone(open_page, room)
-    ok(room.moderator, "vote:open", {"board_id": room.board["id"], "budget": 5, "per_card_cap": 3, "show_live": True})
+    ok(
+        room.moderator,
+        "vote:open",
+        {"board_id": room.board["id"], "budget": 5, "per_card_cap": 3, "show_live": True},
+    )
     row = vote_row(page, "Leitsätze gemeinsam erarbeiten")
     expect(row.locator(".vote-live-count")).to_have_text("0 in total")
     ok(room.ben, "vote:cast", {"card_id": room.card_id("Leitsätze gemeinsam erarbeiten")})
     expect(row.locator(".vote-live-count")).to_have_text("1 in total")
     row.get_by_role("button", name="Add a dot").click()
     expect(row.locator(".vote-live-count")).to_have_text("2 in total")
-    expect(page.locator("#vote-live")).to_contain_text("Everyone sees the counts as they grow: 2 dots so far.")
+    expect(page.locator("#vote-live")).to_contain_text(
+        "Everyone sees the counts as they grow: 2 dots so far."
+    )
     expect(budget(page)).to_have_text("4 of 5 dots left")
 
     # A new round without live counts: the counts are gone, the budget starts again.
@@ -281,7 +303,9 @@ def test_live_counts_show_only_where_the_round_shows_them(server: Any, open_page
     assert page.evaluate("document.body.innerText").count("in total") == 0
 
 
-def test_voting_offline_says_so_and_keeps_the_buttons_quiet(server: Any, open_page: Any, clients: Any) -> None:
+def test_voting_offline_says_so_and_keeps_the_buttons_quiet(
+    server: Any, open_page: Any, clients: Any
+) -> None:
     room = Room(server, clients, language="en")
     room.card_by_ben("Leitsätze gemeinsam erarbeiten")
     page = open_phone(open_page, room)
@@ -296,7 +320,9 @@ def test_voting_offline_says_so_and_keeps_the_buttons_quiet(server: Any, open_pa
     # answer on its card: the button is enabled by hand, as it still was a moment before.
     page.evaluate("document.querySelector('.vote-cast').disabled = false")
     row.get_by_role("button", name="Add a dot").click()
-    expect(row.get_by_role("alert")).to_have_text("Not connected: the dot was not placed. Please try again in a moment.")
+    expect(row.get_by_role("alert")).to_have_text(
+        "Not connected: the dot was not placed. Please try again in a moment."
+    )
     page.watch.errors[:] = [e for e in page.watch.errors if "ERR_INTERNET_DISCONNECTED" not in e]
     page.context.set_offline(False)
     expect(page.locator("#status")).to_have_attribute("data-status", "online", timeout=20000)
@@ -327,11 +353,17 @@ def test_the_focus_appears_and_disappears_on_the_phone(server: Any, open_page: A
     assert axe_violations(page) == []
     screenshot(page, "phone-focus")
 
-    ok(room.moderator, "cluster:update", {"cluster_id": room.cluster_id("Rahmenbedingungen und Grundhaltung"), "headline": "Was uns trägt"})
+    ok(
+        room.moderator,
+        "cluster:update",
+        {"cluster_id": room.cluster_id("Rahmenbedingungen und Grundhaltung"), "headline": "Was uns trägt"},
+    )
     ok(room.moderator, "focus:set", {"cluster_id": room.cluster_id("Rahmenbedingungen und Grundhaltung")})
     expect(focus.locator(".focus-cluster-name")).to_have_text("Rahmenbedingungen und Grundhaltung")
     expect(focus.locator(".focus-headline")).to_have_text("Was uns trägt")
-    expect(focus.locator(".focus-small .card-text")).to_have_text(["Leitsätze gemeinsam erarbeiten", "Haltung vorleben"])
+    expect(focus.locator(".focus-small .card-text")).to_have_text(
+        ["Leitsätze gemeinsam erarbeiten", "Haltung vorleben"]
+    )
     screenshot(page, "phone-focus-cluster")
 
     # A card of the cluster moves away: the phone follows.
@@ -437,7 +469,11 @@ def test_my_card_in_a_stack_says_so(server: Any, open_page: Any, clients: Any) -
     expect(mine.locator(".stack-chip")).to_have_text("In a stack of 2 cards")
 
     # A card of the participant becomes the top of a stack: part of a stack too.
-    ok(room.moderator, "card:stack", {"card_id": top["id"], "onto_card_id": room.card_id("Mehr Zeit für Austausch")})
+    ok(
+        room.moderator,
+        "card:stack",
+        {"card_id": top["id"], "onto_card_id": room.card_id("Mehr Zeit für Austausch")},
+    )
     other = page.locator("#my-cards > li").filter(has_text="Mehr Zeit für Austausch")
     expect(other.locator(".stack-chip")).to_have_text("In a stack of 3 cards")
     expect(mine.locator(".stack-chip")).to_have_text("In a stack of 3 cards")
@@ -451,7 +487,9 @@ def test_my_card_in_a_stack_says_so(server: Any, open_page: Any, clients: Any) -
 def test_the_phone_votes_in_german(server: Any, open_page: Any, clients: Any) -> None:
     room = Room(server, clients, language="de")
     room.card_by_ben("Leitsätze gemeinsam erarbeiten", "Rahmenbedingungen und Grundhaltung")
-    room.card_by_ben("Verwaltung und Politik als Partner in der Gestaltung der Kommune verstehen", "Spannungsfelder")
+    room.card_by_ben(
+        "Verwaltung und Politik als Partner in der Gestaltung der Kommune verstehen", "Spannungsfelder"
+    )
     page = open_page(f"/j/{room.workshop['join_code']}", PHONE, locale="de-DE")
     page.get_by_label("Ihr Name").fill("Anna")
     page.get_by_role("button", name="Am Workshop teilnehmen").click()
@@ -471,3 +509,24 @@ def test_the_phone_votes_in_german(server: Any, open_page: Any, clients: Any) ->
     scroll_to(page, "#vote-groups")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "phone-voting-de")
+
+
+def test_the_moderators_undo_reaches_my_cards(server: Any, open_page: Any, clients: Any) -> None:
+    room = Room(server, clients, language="en")
+    top = room.card_by_ben("Rollenklarheit schaffen")
+    page = open_phone(open_page, room)
+    post(page, "Rollen klären")
+    mine = page.locator("#my-cards > li").filter(has_text="Rollen klären")
+
+    # An undone stacking takes the card off the stack again.
+    ok(room.moderator, "card:stack", {"card_id": room.card_id("Rollen klären"), "onto_card_id": top["id"]})
+    expect(mine.locator(".stack-chip")).to_have_text("In a stack of 2 cards")
+    ok(room.moderator, "history:undo", {})
+    expect(mine.locator(".stack-chip")).to_have_count(0)
+
+    # An undone delete brings the card back, with its text, as the participant's own card.
+    ok(room.moderator, "card:delete", {"card_id": room.card_id("Rollen klären")})
+    expect(mine).to_have_count(0)
+    ok(room.moderator, "history:undo", {})
+    expect(mine).to_have_attribute("data-state", "confirmed")
+    expect(mine.get_by_role("button", name="Edit")).to_be_enabled()
