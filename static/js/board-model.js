@@ -5,6 +5,9 @@
 // placeholder (hidden, empty text). The author's phone gets the placeholder live too, but keeps
 // its own card whole: keepOwnCard() takes the card from the ack, and placeholders of it never
 // overwrite it.
+//
+// Stacks: a card in a container may carry `stack`, the cards stacked onto it (in stack order);
+// those cards are in no container of their own (docs/protocol.md, "Stacking duplicates").
 
 export class Gap extends Error {}
 
@@ -19,6 +22,14 @@ const CARD_FIELDS = ["text", "color", "author_id", "author_name", "client_id", "
 // A hidden card this screen may not see: real cards always have text.
 export function isPlaceholder(card) {
   return Boolean(card?.hidden) && card.text === "";
+}
+
+function takeFromStacks(tops, id) {
+  for (const top of tops) {
+    const card = top.stack ? take(top.stack, id) : null;
+    if (card) return card;
+  }
+  return null;
 }
 
 function insertAt(items, item, index) {
@@ -89,11 +100,36 @@ export class BoardModel {
     return board.clusters.find((c) => c.id === clusterId)?.cards ?? null;
   }
 
-  *allCards() {
+  *containers() {
     for (const board of this.boards) {
-      for (const cluster of board.clusters) yield* cluster.cards;
-      yield* board.unsorted;
+      for (const cluster of board.clusters) yield cluster.cards;
+      yield board.unsorted;
     }
+  }
+
+  // Every card, each stacked card right after its stack's top.
+  *allCards() {
+    for (const list of this.containers()) {
+      for (const card of list) {
+        yield card;
+        yield* card.stack ?? [];
+      }
+    }
+  }
+
+  // The top card of the stack a card lies on, or the card itself when it is a top.
+  topOf(cardId) {
+    for (const list of this.containers()) {
+      for (const top of list) if (top.id === cardId || top.stack?.some((card) => card.id === cardId)) return top;
+    }
+    return null;
+  }
+
+  // What may this screen read of a card hidden again (an undone reveal)?
+  mayRead(card) {
+    if (this.you?.role === "moderator") return true;
+    if (this.you?.role === "assistant") return card.author_role === "assistant";
+    return this.you?.role === "participant" && card.author_id === this.you.participant_id;
   }
 
   card(cardId) {
@@ -105,12 +141,11 @@ export class BoardModel {
     return [...this.allCards()].filter((card) => card.author_id === participantId);
   }
 
+  // Take a card out of its container (its stack goes with it) or out of the stack it lies on.
   takeCard(cardId) {
-    for (const board of this.boards) {
-      for (const list of [board.unsorted, ...board.clusters.map((c) => c.cards)]) {
-        const card = take(list, cardId);
-        if (card) return card;
-      }
+    for (const list of this.containers()) {
+      const card = take(list, cardId) ?? takeFromStacks(list, cardId);
+      if (card) return card;
     }
     return null;
   }
@@ -148,8 +183,8 @@ const HANDLERS = {
     const card = model.takeCard(data.card_id);
     const list = model.container(data.board_id, data.cluster_id);
     if (!card || !list) return;
-    card.board_id = data.board_id;
-    card.cluster_id = data.cluster_id;
+    card.stacked_on_id = null;
+    for (const moved of [card, ...(card.stack ?? [])]) Object.assign(moved, { board_id: data.board_id, cluster_id: data.cluster_id });
     insertAt(list, card, data.index);
   },
   "card.deleted"(model, data) {
@@ -173,7 +208,7 @@ const HANDLERS = {
     const cluster = board && take(board.clusters, data.cluster_id);
     if (!cluster) return;
     for (const card of cluster.cards) {
-      card.cluster_id = null;
+      for (const one of [card, ...(card.stack ?? [])]) one.cluster_id = null;
       board.unsorted.push(card);
     }
   },
@@ -200,6 +235,61 @@ const HANDLERS = {
     model.workshop.active_board_id = data.board_id;
   },
   "workshop.updated"(model, { workshop }) {
-    model.workshop = { ...workshop };
+    model.workshop = { focus: model.workshop.focus ?? null, ...workshop };
+  },
+
+  // ---- stacks, undo (restore, hide again) and focus (issue 6; as tests/replica.py) ----------
+  "card.stacked"(model, data) {
+    const moved = model.takeCard(data.card_id);
+    const top = model.topOf(data.onto_card_id);
+    if (!moved || !top) return;
+    const pool = new Map([...(top.stack ?? []), moved, ...(moved.stack ?? [])].map((card) => [card.id, card]));
+    top.stack = data.stack.map((id) => pool.get(id)).filter(Boolean);
+    for (const card of top.stack) {
+      Object.assign(card, { stacked_on_id: top.id, board_id: data.board_id, cluster_id: data.cluster_id, stack: [] });
+    }
+  },
+  "card.unstacked"(model, data) {
+    const top = model.topOf(data.from_card_id);
+    const card = top?.stack ? take(top.stack, data.card_id) : null;
+    const list = model.container(data.board_id, data.cluster_id);
+    if (!card || !list) return;
+    Object.assign(card, { stacked_on_id: null, board_id: data.board_id, cluster_id: data.cluster_id, stack: [] });
+    insertAt(list, card, data.index);
+  },
+  "card.restored"(model, { card, index }) {
+    const restored = model.fillOwn({ ...card, stack: [] });
+    const top = card.stacked_on_id != null ? model.topOf(card.stacked_on_id) : null;
+    if (top) {
+      top.stack = top.stack ?? [];
+      insertAt(top.stack, restored, index);
+      return;
+    }
+    const list = model.container(card.board_id, card.cluster_id);
+    if (list) insertAt(list, { ...restored, stacked_on_id: null }, index);
+  },
+  "cluster.restored"(model, { cluster, index, card_ids: cardIds }) {
+    const board = model.board(cluster.board_id);
+    if (!board) return;
+    const restored = { ...cluster, cards: [] };
+    for (const cardId of cardIds) {
+      const card = take(board.unsorted, cardId);
+      if (!card) continue;
+      for (const one of [card, ...(card.stack ?? [])]) one.cluster_id = cluster.id;
+      restored.cards.push(card);
+    }
+    insertAt(board.clusters, restored, index);
+  },
+  "cards.hidden"(model, { card_ids: cardIds }) {
+    const hidden = new Set(cardIds);
+    for (const card of model.allCards()) {
+      if (!hidden.has(card.id)) continue;
+      card.hidden = true;
+      if (model.mayRead(card)) model.own.set(card.id, { ...card });
+      else Object.assign(card, { text: "", color: null, author_id: null, author_name: "", client_id: null });
+    }
+  },
+  "focus.set"(model, { card_id: cardId, cluster_id: clusterId }) {
+    model.workshop.focus = cardId == null && clusterId == null ? null : { card_id: cardId ?? null, cluster_id: clusterId ?? null };
   },
 };

@@ -4,10 +4,12 @@
 // exactly once, when the phone is back online, even after a reload.
 // During a hidden card query the participant's cards stay hidden from everyone but them and the
 // moderator; "I'm done" tells the moderator how many have finished (never who).
+// The focus, the timer and dot voting are participant-methods.js's part of the page.
 // User text (cards, names, titles) is only ever set with textContent (el() does that).
 
 import { Connection } from "./connection.js";
 import { announce, el, pageData, t } from "./page.js";
+import { PhoneMethods } from "./participant-methods.js";
 
 const MAX_CHARS = 500;
 const NEAR_LIMIT = 450;
@@ -113,6 +115,7 @@ const rendered = new Map(); // item key -> {node, signature, state}
 const knownFailures = new Set(); // outbox entry ids whose failure was announced
 let focusAfterRender = null; // {key, action}
 let waitingTimer = null;
+const methods = new PhoneMethods({ render: () => renderAll() });
 
 const codePoints = (text) => [...text].length;
 
@@ -225,6 +228,7 @@ function abandonIdentity() {
   }
   forget(identityKey);
   connection = null;
+  methods.forget();
   acked = [];
   drafts.clear();
   confirmingDelete.clear();
@@ -248,6 +252,7 @@ function enter() {
   const mine = (handler) => (event) => {
     if (connection === current) handler(event);
   };
+  methods.follow(connection); // first: votes and timers are applied before the page renders
   connection.addEventListener("status", mine(({ detail }) => {
     status = detail.status;
     renderStatus();
@@ -331,6 +336,7 @@ function renderAll() {
   renderDone(board);
   renderOutboxNote();
   renderList(board);
+  methods.update({ model: model(), board, status });
 }
 
 function renderHeader(board) {
@@ -523,9 +529,18 @@ function listItems(board) {
       boardId: card.board_id,
       clusterId: card.cluster_id,
       hidden: Boolean(confirmed.hidden ?? card.hidden),
+      stack: stackCount(card),
     });
   }
   return items;
+}
+
+// How many cards lie in the stack this card belongs to (0: none): the moderator may stack a
+// participant's card onto another that says the same.
+function stackCount(card) {
+  const top = card.stacked_on_id != null ? model()?.topOf(card.id) : card;
+  const size = 1 + (top?.stack?.length ?? 0);
+  return size > 1 ? size : 0;
 }
 
 // Where the card is, once the moderator (or the participant) put it in a cluster.
@@ -555,7 +570,7 @@ function renderList(board) {
     const otherBoard = elsewhere ? current.board(item.boardId) : null;
     const cluster = otherBoard ? null : clusterName(board, item.clusterId);
     const signature = JSON.stringify([
-      item.state, item.text, item.color, item.hidden, item.entry?.error?.message, cluster, otherBoard?.title,
+      item.state, item.text, item.color, item.hidden, item.stack, item.entry?.error?.message, cluster, otherBoard?.title,
       item.card?.created_at, locked, status === "online", drafts.has(item.key), confirmingDelete.has(item.key),
     ]);
     const previous = rendered.get(item.key);
@@ -620,6 +635,7 @@ function buildItem(item, { locked, cluster, otherBoard }) {
   const editing = drafts.has(item.key);
   const meta = [];
   if (item.hidden) meta.push(el("span", { class: "hidden-chip" }, t("hiddenUntilRevealed")));
+  if (item.stack) meta.push(el("span", { class: "stack-chip" }, t("inStack", { count: item.stack })));
   if (otherBoard) meta.push(el("span", { class: "where" }, t("onBoard", { board: otherBoard.title })));
   else if (cluster) meta.push(el("span", { class: "where" }, t("inCluster", { cluster })));
 
