@@ -290,6 +290,22 @@ def test_the_assistant_page_on_a_tablet(server: LiveServer, open_page: Any) -> N
     assert axe_violations(page) == []
     screenshot(page, "assistant-tablet")
 
+    # A card typed in twice by mistake: delete it, after a second question.
+    typed_item(page, "Mehr Begegnung vor Ort").get_by_role("button", name="Edit").click()
+    page.locator(".typed-item.editing").get_by_role("button", name="Delete card").click()
+    item = typed_item(page, "Mehr Begegnung vor Ort")
+    expect(item).to_contain_text("Delete this card from the board?")
+    expect(item.get_by_role("button", name="Cancel")).to_be_focused()
+    item.get_by_role("button", name="Yes, delete").click()
+    expect(page.locator(".typed-item")).to_have_count(1)
+    expect(page.get_by_label("Text of the card")).to_be_focused()
+    page.wait_for_function(  # the delete has left the outbox: the server acknowledged it
+        "key => JSON.parse(localStorage.getItem(key) || '[]').length === 0",
+        arg=f"pinboard:outbox:{workshop['id']}:assistant",
+    )
+    board = snapshot(server, workshop)["boards"][0]
+    assert [card["text"] for card in cards_of(board)] == ["Leitsätze gemeinsam erarbeiten"]
+
 
 def test_the_assistant_page_without_a_valid_key_says_so(server: LiveServer, open_page: Any) -> None:
     workshop = create_workshop(server)
