@@ -35,6 +35,7 @@ let chosenBoardId = null; // null: follow the workshop's active board
 let typed = readTyped(); // the cards typed in on this device, newest first
 const view = { tab: "cards", editing: null, confirming: null };
 const dotState = new Map(); // card id -> {state: "saving" | "saved" | "error", message?, entryId?}
+const announcedFailures = new Set(); // outbox entries whose refusal was already announced
 let feedbackTimer = null;
 let reloadTimer = null;
 
@@ -46,6 +47,16 @@ function readTyped() {
     return Array.isArray(items) ? items : [];
   } catch {
     return [];
+  }
+}
+
+function forgetTyping() {
+  typed = [];
+  try {
+    localStorage.removeItem(TYPED_KEY);
+    localStorage.removeItem(OUTBOX_KEY);
+  } catch {
+    // nothing stored
   }
 }
 
@@ -102,8 +113,10 @@ function errorText(error) {
       return t("errNotFound");
     case "locked":
       return t("errLocked");
-    case "invalid":
-      return t("errInvalid", { message: error.message ?? "" });
+    case "invalid": {
+      const details = Object.values(error.fields ?? {}).flat(Infinity).filter((m) => typeof m === "string");
+      return t("errInvalid", { message: details.length ? details.join(" ") : error.message ?? "" });
+    }
     default:
       return error?.message ?? "";
   }
@@ -652,6 +665,12 @@ function onSent({ entry, ack }) {
 // Refused changes other than a new card are shown where they belong and leave the outbox; a
 // refused new card stays there (and in the list, with its text) until the assistant removes it.
 function onOutbox({ entries }) {
+  for (const entry of entries.filter((e) => e.error && e.event === "card:create" && !announcedFailures.has(e.id))) {
+    announcedFailures.add(entry.id);
+    const message = t("failed", { message: errorText(entry.error) });
+    announce(message);
+    flashFeedback(message, "error", entry.payload.client_id);
+  }
   for (const entry of entries.filter((e) => e.error && e.event !== "card:create")) {
     if (entry.event === "vote:record") {
       dotState.set(entry.payload.card_id, { state: "error", message: t("dotsFailed", { message: errorText(entry.error) }) });
@@ -713,6 +732,7 @@ function start() {
     return;
   }
   connection = new Connection({ auth: { workshop: workshopId, assistant_key: assistantKey }, outboxKey: OUTBOX_KEY });
+  for (const entry of connection.outbox.entries) if (entry.error) announcedFailures.add(entry.id); // shown already
   followMethods(connection, () => {});
   connection.addEventListener("status", ({ detail }) => {
     setStatus(detail.status);
@@ -720,8 +740,10 @@ function start() {
   });
   connection.addEventListener("refused", ({ detail }) => {
     setStatus("refused");
-    if (detail?.message === "deleted") showFatal(t("deletedTitle"), t("deletedText"));
-    else showFatal(t("refusedTitle"), t("refusedText"));
+    if (detail?.message === "deleted") {
+      forgetTyping(); // the workshop is gone: so is what this device kept of it
+      showFatal(t("deletedTitle"), t("deletedText"));
+    } else showFatal(t("refusedTitle"), t("refusedText"));
   });
   connection.addEventListener("snapshot", () => renderAll());
   connection.addEventListener("change", ({ detail: message }) => {

@@ -306,6 +306,16 @@ def test_the_assistant_page_on_a_tablet(server: LiveServer, open_page: Any) -> N
     board = snapshot(server, workshop)["boards"][0]
     assert [card["text"] for card in cards_of(board)] == ["Leitsätze gemeinsam erarbeiten"]
 
+    # A card the server refuses stays in the list, with the reason, until it is removed.
+    type_card(page, "Klingelt \u0007")
+    refused = typed_item(page, "Klingelt")
+    expect(refused).to_have_attribute("data-state", "failed")
+    expect(refused).to_contain_text("Not added: The server refused it: Contains a control character.")
+    expect(page.locator("#entry-feedback")).to_contain_text("Not added")
+    refused.get_by_role("button", name="Remove").click()
+    expect(page.locator(".typed-item")).to_have_count(1)
+    assert len(cards_of(snapshot(server, workshop)["boards"][0])) == 1
+
 
 def test_the_assistant_page_without_a_valid_key_says_so(server: LiveServer, open_page: Any) -> None:
     workshop = create_workshop(server)

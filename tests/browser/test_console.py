@@ -655,6 +655,11 @@ def test_delete_the_workshop_from_the_console(
         join(phone)
         for page in (other_tab, projector, assistant):
             expect(page.locator("#status")).to_have_attribute("data-status", "online")
+        assistant.get_by_label("Text of the card").fill("Vom Papier")
+        assistant.get_by_label("Text of the card").press("Enter")
+        expect(assistant.locator(".typed-item")).to_have_attribute("data-state", "on-board")
+        typed_key = f"pinboard:assistant:{workshop['id']}:typed"
+        assert assistant.evaluate("key => localStorage.getItem(key)", typed_key) is not None
 
         zone = console.get_by_role("region", name="Delete workshop")
         expect(zone).to_contain_text("Deletes the workshop for good")
@@ -713,6 +718,7 @@ def test_delete_the_workshop_from_the_console(
             "The workshop was deleted in another window."
         )
         expect(assistant.get_by_role("heading", name="This workshop was deleted")).to_be_visible()
+        assert assistant.evaluate("key => localStorage.getItem(key)", typed_key) is None  # forgotten too
         expect(projector.locator("#status")).to_have_attribute("data-status", "refused")
         expect(projector.locator("#board-layout")).to_be_hidden()
         expect(phone.get_by_text(re.compile(r"deleted|has ended", re.IGNORECASE)).first).to_be_visible()
