@@ -123,6 +123,13 @@ def console(workshop_id: str) -> str:
     return render_template("console.html", script="console.js", page_data={"workshopId": workshop_id})
 
 
+@blueprint.get("/a/<workshop_id>")
+def assistant(workshop_id: str) -> str:
+    """The assistant's page: paper cards and wall dots (the key comes from the URL fragment)."""
+    use_language(_open_workshop_language(workshop_id))
+    return render_template("assistant.html", script="assistant.js", page_data={"workshopId": workshop_id})
+
+
 @blueprint.app_errorhandler(404)
 def not_found(error: Exception) -> Response | tuple[str, int]:
     if request.path.startswith("/api/"):

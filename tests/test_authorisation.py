@@ -299,6 +299,7 @@ HTTP_TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("pages.projector", "GET"): PUBLIC,
     ("pages.moderator_board", "GET"): PUBLIC,
     ("pages.console", "GET"): PUBLIC,
+    ("pages.assistant", "GET"): PUBLIC,
 }
 
 

@@ -48,6 +48,7 @@ export class BoardModel {
     this.workshop = structuredClone(snapshot.workshop);
     this.you = snapshot.you;
     this.participantCount = snapshot.participant_count ?? 0;
+    this.history = snapshot.history ?? null; // the moderator's undo and redo state
     this.boards = structuredClone(snapshot.boards);
     for (const card of this.allCards()) this.fillOwn(card);
   }

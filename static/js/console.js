@@ -3,6 +3,8 @@
 // live model, so several moderator tabs stay in step.
 
 import { Connection } from "./connection.js";
+import { initDeleteWorkshop, showDeleted } from "./console-danger.js";
+import { initHistory } from "./console-history.js";
 import { announce, el, keyFromFragment, pageData, t } from "./page.js";
 import { StepList, autosize, iconButton, localPath, messagesOf, placeDetailErrors, rememberWorkshop, setFieldError, validationMessage } from "./start.js";
 
@@ -109,6 +111,7 @@ function shareTargets() {
     participant: links.participant,
     projector: links.projector,
     moderatorBoard: `${origin}${moderatorBoardPath()}`,
+    assistant: links.assistant,
   };
 }
 
@@ -120,6 +123,7 @@ function moderatorBoardPath(boardId = null) {
 // ---- the share panel and the secret notice -----------------------------------------------------
 
 let revealed = false;
+let assistantRevealed = false;
 
 // Hidden, the field shows only the path, with the key as dots (the projector may be showing this).
 function maskedLink(link) {
@@ -132,6 +136,14 @@ function renderModeratorLink() {
   $("moderator-link").value = revealed ? link : maskedLink(link);
   $("reveal-moderator").textContent = revealed ? t("hide") : t("show");
   $("reveal-moderator").setAttribute("aria-expanded", String(revealed));
+}
+
+// The assistant link, masked like the moderator link until "Show".
+function renderAssistantLink() {
+  const link = links?.assistant;
+  $("assistant-link").value = link ? (assistantRevealed ? link : maskedLink(link)) : "";
+  $("reveal-assistant").textContent = assistantRevealed ? t("hide") : t("show");
+  $("reveal-assistant").setAttribute("aria-expanded", String(assistantRevealed));
 }
 
 async function loadLinks() {
@@ -169,6 +181,7 @@ async function loadLinks() {
     $(id).hidden = false;
   }
   renderModeratorLink();
+  renderAssistantLink();
   return true;
 }
 
@@ -176,6 +189,10 @@ function initShare() {
   $("reveal-moderator").addEventListener("click", () => {
     revealed = !revealed;
     renderModeratorLink();
+  });
+  $("reveal-assistant").addEventListener("click", () => {
+    assistantRevealed = !assistantRevealed;
+    renderAssistantLink();
   });
   for (const button of document.querySelectorAll("[data-copy]")) {
     button.addEventListener("click", async () => {
@@ -189,6 +206,7 @@ function initShare() {
     input.addEventListener("focus", () => input.select());
   }
   renderModeratorLink();
+  renderAssistantLink();
 }
 
 // ---- header ----------------------------------------------------------------------------------
@@ -657,6 +675,7 @@ function remember() {
 }
 
 function setStatus(status) {
+  if ($("main").classList.contains("is-deleted")) return; // the connection closed for good
   const node = $("status");
   node.dataset.status = status;
   node.textContent = t(status);
@@ -673,9 +692,17 @@ function start() {
   initAddBoard();
   connection = new Connection({ auth: { workshop: workshopId, moderator_key: moderatorKey } });
   connection.addEventListener("status", (event) => setStatus(event.detail.status));
-  connection.addEventListener("refused", () => {
+  connection.addEventListener("refused", ({ detail }) => {
     setStatus("refused");
-    fatal(t("refusedText"));
+    if (detail?.message === "deleted") showDeleted({ workshopId, title: connection.model?.workshop.title ?? "", elsewhere: true });
+    else fatal(t("refusedText"));
+  });
+  initHistory({ connection, notify, showError: (message) => toast(message, "error"), errorMessage });
+  initDeleteWorkshop({
+    workshopId,
+    moderatorKey,
+    current: () => ({ title: connection.model?.workshop.title ?? "", code: connection.model?.workshop.join_code ?? "" }),
+    onDeleted: () => connection.close(),
   });
   connection.addEventListener("snapshot", () => {
     // Only once the key is known to be good, so that a wrong key causes no failed request.

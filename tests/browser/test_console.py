@@ -13,7 +13,16 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LAPTOP, PHONE, axe_violations, create_workshop, path_of, screenshot
+from tests.browser.conftest import (
+    LAPTOP,
+    PHONE,
+    PROJECTOR,
+    axe_violations,
+    create_workshop,
+    path_of,
+    screenshot,
+)
+from tests.browser.test_participant import ignore_errors, join, open_participant
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -432,9 +441,10 @@ def test_the_moderator_key_stays_out_of_participant_links(
         key,
     )
     assert set(carriers) <= {"moderator-board-link", "open-board-top", "button quiet"}, carriers
-    page.get_by_role("button", name="Show").click()
+    secret_notice = page.locator(".secret-notice")
+    secret_notice.get_by_role("button", name="Show").click()
     expect(moderator_field).to_have_value(workshop["links"]["moderator"])
-    page.get_by_role("button", name="Hide").click()
+    secret_notice.get_by_role("button", name="Hide").click()
     expect(moderator_field).to_have_value(re.compile(r"#key=•+$"))
 
     # Copy buttons put the right link on the clipboard.
@@ -505,3 +515,219 @@ def test_console_on_a_phone_has_no_horizontal_scroll(
     expect(page.locator("li.board-item")).to_have_count(1)
     assert not has_horizontal_scroll(page)
     screenshot(page, "console-phone")
+
+
+# ---- the assistant link, undo and redo, deleting the workshop ---------------------------------
+
+
+def test_the_assistant_link_is_masked_until_shown_and_copied(
+    open_page: Callable[..., Any], server: LiveServer
+) -> None:
+    workshop = create_workshop(server)
+    page = open_page(
+        path_of(workshop["links"]["moderator"]),
+        device=LAPTOP,
+        permissions=["clipboard-read", "clipboard-write"],
+    )
+    section = page.get_by_role("region", name="Assistant link")
+    field = section.get_by_role("textbox", name="Assistant link")
+    expect(field).to_have_value(re.compile(rf"^/a/{workshop['id']}#key=•+$"))
+    expect(section).to_contain_text("types in the cards written on paper and the dots counted on the wall")
+    expect(section).to_contain_text("but not change the workshop")
+    assert workshop["assistant_key"] not in page.locator("body").inner_text()
+    assert workshop["assistant_key"] not in page.content()
+
+    section.get_by_role("button", name="Copy").click()
+    expect(page.locator("#announcer")).to_have_text("Copied to the clipboard.")
+    assert page.evaluate("navigator.clipboard.readText()") == workshop["links"]["assistant"]
+    expect(field).to_have_value(re.compile(r"#key=•+$"))  # copying shows nothing
+    section.get_by_role("button", name="Show").click()
+    expect(field).to_have_value(workshop["links"]["assistant"])
+    section.get_by_role("button", name="Hide").click()
+    expect(field).to_have_value(re.compile(r"#key=•+$"))
+    assert axe_violations(page) == []
+    section.scroll_into_view_if_needed()
+    section.get_by_role("button", name="Copy").focus()
+    screenshot(page, "console-assistant-link")
+
+    # The copied link opens the assistant's page.
+    assistant = open_page(path_of(workshop["links"]["assistant"]), device=LAPTOP)
+    expect(assistant.locator("#status")).to_have_attribute("data-status", "online")
+    expect(assistant.get_by_role("heading", level=1)).to_have_text(workshop_title(workshop, server))
+
+
+def workshop_title(workshop: dict[str, Any], server: LiveServer) -> str:
+    return str(server_state(server, workshop["id"], workshop["moderator_key"])["workshop"]["title"])
+
+
+def test_undo_and_redo_from_the_console(open_page: Callable[..., Any], server: LiveServer) -> None:
+    workshop = create_workshop(server)
+    page = open_page(path_of(workshop["links"]["moderator"]), device=LAPTOP)
+    undo = page.get_by_role("button", name="Undo")
+    redo = page.get_by_role("button", name="Redo")
+    expect(undo).to_be_disabled()
+    expect(redo).to_be_disabled()
+
+    entry = board_item(page, "Einstieg")
+    entry.get_by_role("button", name="Lock “Einstieg”").click()
+    expect(entry.locator(".badge.locked")).to_be_visible()
+    expect(undo).to_be_enabled()
+    expect(undo).to_have_attribute("title", "Undo: change a board")
+    undo.click()
+    expect(entry.locator(".badge.locked")).to_be_hidden()
+    expect(page.locator("#announcer")).to_have_text("Undone: change a board")
+    assert (
+        server_state(server, workshop["id"], workshop["moderator_key"])["boards"][0]["settings"]["locked"]
+        is False
+    )
+    expect(undo).to_be_disabled()
+    expect(redo).to_have_attribute("title", "Redo: change a board")
+    expect(redo).to_be_focused()
+    redo.click()
+    expect(entry.locator(".badge.locked")).to_be_visible()
+    assert (
+        server_state(server, workshop["id"], workshop["moderator_key"])["boards"][0]["settings"]["locked"]
+        is True
+    )
+    expect(redo).to_be_disabled()
+
+    # A change made elsewhere (the board, another tab) reaches the buttons too.
+    other = open_page(path_of(workshop["links"]["moderator"]), device=LAPTOP)
+    expect(other.get_by_role("button", name="Undo")).to_be_enabled()
+    other_entry = board_item(other, "Einstieg")
+    other_entry.get_by_role("button", name="Rename “Einstieg”").click()
+    other.get_by_role("textbox", name="New title of “Einstieg”").fill("Ankommen")
+    other.get_by_role("textbox", name="New title of “Einstieg”").press("Enter")
+    expect(page.locator("li.board-item h3")).to_have_text(["Ankommen"])
+    undo.click()
+    expect(page.locator("li.board-item h3")).to_have_text(["Einstieg"])
+    expect(other.locator("li.board-item h3")).to_have_text(["Einstieg"])
+
+
+def test_the_methods_panel_sets_cap_show_live_and_lock_on_end(
+    open_page: Callable[..., Any], server: LiveServer
+) -> None:
+    workshop = create_workshop(server)
+    page = open_page(path_of(workshop["links"]["moderator"]), device=LAPTOP)
+    panel = page.locator("#methods-panel")
+    expect(panel.get_by_label("Board", exact=True)).to_have_value(re.compile(r"^\d+$"))
+    state = lambda: server_state(server, workshop["id"], workshop["moderator_key"])["boards"][0]  # noqa: E731
+
+    panel.get_by_label("Minutes").fill("2")
+    panel.get_by_label("Lock the board at the end").check()
+    panel.get_by_role("button", name="Start").click()
+    expect(panel.locator("#methods-timer")).to_have_text(re.compile(r"^0(2:00|1:5\d)$"))
+    timer = state()["timer"]
+    assert (timer["state"], timer["seconds"], timer["lock_on_end"]) == ("running", 120, True)
+
+    panel.get_by_label("Dots per person").fill("4")
+    panel.get_by_label("At most per card").fill("3")
+    panel.get_by_label("Show the counts live").check()
+    panel.get_by_role("button", name="Open voting").click()
+    expect(panel.get_by_role("status")).to_have_text("Voting is open: 0 dots placed.")
+    vote = state()["vote"]
+    assert (vote["budget"], vote["per_card_cap"], vote["show_live"], vote["open"]) == (4, 3, True, True)
+    expect(panel.get_by_role("button", name="Open voting")).to_be_disabled()
+    panel.get_by_role("button", name="Close voting").click()
+    expect(panel.get_by_role("status")).to_have_text("Voting closed: 0 dots placed.")
+    assert state()["vote"]["open"] is False
+    panel.get_by_role("button", name="Stop").click()
+    expect(panel.locator("#methods-timer")).to_have_text("--:--")
+    assert state()["timer"] is None
+
+
+def test_delete_the_workshop_from_the_console(
+    open_page: Callable[..., Any], server: LiveServer, browser: Any
+) -> None:
+    workshop = create_workshop(server)
+    title = workshop_title(workshop, server)
+    context = browser.new_context(**LAPTOP, locale="en-GB")
+    try:
+        console = open_page(path_of(workshop["links"]["moderator"]), context=context)
+        expect(console.locator("#status")).to_have_attribute("data-status", "online")
+        start = open_page("/", context=context)
+        expect(start.locator(".my-workshop-title")).to_have_text(title)
+        start.close()
+        other_tab = open_page(path_of(workshop["links"]["moderator"]), device=LAPTOP)
+        projector = open_page(path_of(workshop["links"]["projector"]), device=PROJECTOR)
+        assistant = open_page(path_of(workshop["links"]["assistant"]), device=LAPTOP)
+        phone = open_participant(open_page, workshop)
+        join(phone)
+        for page in (other_tab, projector, assistant):
+            expect(page.locator("#status")).to_have_attribute("data-status", "online")
+        assistant.get_by_label("Text of the card").fill("Vom Papier")
+        assistant.get_by_label("Text of the card").press("Enter")
+        expect(assistant.locator(".typed-item")).to_have_attribute("data-state", "on-board")
+        typed_key = f"pinboard:assistant:{workshop['id']}:typed"
+        assert assistant.evaluate("key => localStorage.getItem(key)", typed_key) is not None
+
+        zone = console.get_by_role("region", name="Delete workshop")
+        expect(zone).to_contain_text("Deletes the workshop for good")
+        zone.get_by_role("button", name="Delete workshop…").click()
+        dialog = console.get_by_role("dialog", name="Delete this workshop for good?")
+        expect(dialog).to_be_visible()
+        field = dialog.get_by_role("textbox")
+        expect(field).to_be_focused()
+        expect(dialog).to_contain_text(
+            f"the title of the workshop (“{title}”) or its join code {workshop['join_code']}"
+        )
+        confirm = dialog.get_by_role("button", name="Delete for good")
+        expect(confirm).to_have_attribute("aria-disabled", "true")
+        field.fill("Kommunale Steuerung")  # not the whole title
+        expect(confirm).to_have_attribute("aria-disabled", "true")
+        field.press("Enter")
+        expect(dialog.get_by_role("alert")).to_have_text(
+            "That is neither the title nor the join code of this workshop."
+        )
+        assert server_state(server, workshop["id"], workshop["moderator_key"])["workshop"]["title"] == title
+        # Cancel keeps everything.
+        dialog.get_by_role("button", name="Cancel").click()
+        expect(dialog).to_be_hidden()
+        expect(zone.get_by_role("button", name="Delete workshop…")).to_be_focused()
+
+        zone.get_by_role("button", name="Delete workshop…").click()
+        expect(field).to_have_value("")
+        field.fill(workshop["join_code"].lower())
+        expect(confirm).to_have_attribute("aria-disabled", "false")
+        assert axe_violations(console) == []
+        screenshot(console, "console-delete")
+        confirm.click()
+
+        expect(console.get_by_role("heading", name="The workshop was deleted", level=1)).to_be_visible()
+        expect(console.locator("#deleted-text")).to_have_text(
+            f"“{title}” and everything in it are gone from the server."
+        )
+        expect(console.locator("#board-list")).to_be_hidden()
+        gone = requests.get(
+            f"{server.url}/api/workshops/{workshop['id']}",
+            headers={"Authorization": f"Bearer {workshop['moderator_key']}"},
+            timeout=10,
+        )
+        assert gone.status_code == 401  # no workshop answers to the key any more
+        for path in (
+            f"/m/{workshop['id']}",
+            f"/p/{workshop['id']}",
+            f"/a/{workshop['id']}",
+            f"/j/{workshop['join_code']}",
+        ):
+            assert requests.get(server.url + path, timeout=10).status_code == 404, path
+
+        # Every screen that was open says so.
+        expect(other_tab.get_by_role("heading", name="The workshop was deleted")).to_be_visible()
+        expect(other_tab.locator("#deleted-text")).to_contain_text(
+            "The workshop was deleted in another window."
+        )
+        expect(assistant.get_by_role("heading", name="This workshop was deleted")).to_be_visible()
+        assert assistant.evaluate("key => localStorage.getItem(key)", typed_key) is None  # forgotten too
+        expect(projector.locator("#status")).to_have_attribute("data-status", "refused")
+        expect(projector.locator("#board-layout")).to_be_hidden()
+        expect(phone.get_by_text(re.compile(r"deleted|has ended", re.IGNORECASE)).first).to_be_visible()
+        start = open_page("/", context=context)
+        expect(start.get_by_text("Workshops you create in this browser are listed here")).to_be_visible()
+        expect(start.locator(".my-workshop-title")).to_have_count(0)
+        console.wait_for_timeout(300)  # let the closed pages' last requests settle
+        for page in (other_tab, projector, assistant, phone, console):
+            ignore_errors(page, r"status of 40[0134]")
+        screenshot(console, "console-deleted")
+    finally:
+        context.close()

@@ -72,6 +72,7 @@ CARDS = [
     "{{ 7*7 }} ${7*7} <b>fett</b> &amp;",
 ]
 LIVE_CARD, LIVE_CLUSTER = svg("live-card"), frame("live-cluster")
+PAPER_CARD = closing("paper-card")
 PHONE_NAME, PHONE_CARD = svg("phone-name"), img("phone-card")
 
 # What would be on the page had anything been parsed as HTML (the QR code and the pictures are
@@ -177,6 +178,7 @@ def test_markup_shows_as_text_and_runs_on_no_page(
             ("projector", f"/p/{workshop['id']}#key={workshop['projector_key']}", "projector"),
             ("moderator board", f"/m/{workshop['id']}/board#key={moderator_key}", "projector"),
             ("console", f"/m/{workshop['id']}#key={moderator_key}", "laptop"),
+            ("assistant", f"/a/{workshop['id']}#key={workshop['assistant_key']}", "laptop"),
         ):
             expect(open_(name, path, device).locator("#status")).to_have_attribute("data-status", "online")
         phone = open_("phone", f"/j/{workshop['join_code']}", "phone")
@@ -203,6 +205,10 @@ def test_markup_shows_as_text_and_runs_on_no_page(
             expect(pages[name].get_by_role("heading", name=LIVE_CLUSTER, exact=True)).to_be_visible()
         expect(phone.locator("option").filter(has_text=LIVE_CLUSTER)).to_have_count(1)
         pages["moderator board"].locator(".card").filter(has_text=CARDS[0]).press("Enter")  # the move dialog
+        assistant = pages["assistant"]  # types in a paper card
+        assistant.get_by_label("Text of the card").fill(PAPER_CARD)
+        assistant.get_by_label("Text of the card").press("Enter")
+        expect(assistant.locator(".typed-item")).to_have_attribute("data-state", "on-board")
         expect(pages["moderator board"].locator("#move-card-text")).to_have_text(CARDS[0])
 
         board_text = [
@@ -221,6 +227,7 @@ def test_markup_shows_as_text_and_runs_on_no_page(
             "projector": board_text,
             "moderator board": board_text,
             "console": [TITLE, EVENT, PLACE, *AGENDA, *BOARDS],
+            "assistant": [TITLE, *BOARDS, *CLUSTERS, PAPER_CARD],
             "phone": [TITLE, BOARDS[0], *CLUSTERS, LIVE_CLUSTER, PHONE_NAME, PHONE_CARD],
             "start": [TITLE],
             "join page": ['"><B>X'],
@@ -246,6 +253,7 @@ def test_every_page_sends_a_csp_without_inline_script(server: LiveServer, marked
         f"/p/{workshop['id']}",
         f"/m/{workshop['id']}",
         f"/m/{workshop['id']}/board",
+        f"/a/{workshop['id']}",
         "/gibt-es-nicht",
     ):
         response = requests.get(server.url + path, timeout=10)
@@ -264,14 +272,14 @@ def test_every_page_sends_a_csp_without_inline_script(server: LiveServer, marked
         assert not [name for element in tree.iter() for name in element.attrib if name.startswith("on")], path
 
 
-@pytest.mark.parametrize("page_path", ["/m/{id}", "/m/{id}/board", "/p/{id}"])
+@pytest.mark.parametrize("page_path", ["/m/{id}", "/m/{id}/board", "/p/{id}", "/a/{id}"])
 def test_a_key_in_the_query_opens_nothing(
     server: LiveServer, open_page: Any, marked_up: dict[str, Any], page_path: str
 ) -> None:
     """Pages take keys from the fragment only: with `?key=` they say the link is incomplete and
     never send that key anywhere (no Socket.IO frame or request carries it)."""
     workshop = marked_up
-    key = workshop["projector_key" if page_path.startswith("/p/") else "moderator_key"]
+    key = workshop[{"/p/": "projector_key", "/a/": "assistant_key"}.get(page_path[:3], "moderator_key")]
     page = open_page("")
     sent: list[str] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(str(frame))))
