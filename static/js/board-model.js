@@ -5,6 +5,9 @@
 // placeholder (hidden, empty text). The author's phone gets the placeholder live too, but keeps
 // its own card whole: keepOwnCard() takes the card from the ack, and placeholders of it never
 // overwrite it.
+//
+// Stacks (docs/protocol.md "Stacking duplicates"): a card in a container has `stack`, the cards
+// lying on it; they are in no container of their own. allCards() and card() include them.
 
 export class Gap extends Error {}
 
@@ -19,6 +22,11 @@ const CARD_FIELDS = ["text", "color", "author_id", "author_name", "client_id", "
 // A hidden card this screen may not see: real cards always have text.
 export function isPlaceholder(card) {
   return Boolean(card?.hidden) && card.text === "";
+}
+
+// Every card of `container` with the cards stacked on it, tops first.
+function withStacks(container) {
+  return container.flatMap((top) => [top, ...(top.stack ?? [])]);
 }
 
 function insertAt(items, item, index) {
@@ -38,6 +46,8 @@ export class BoardModel {
     this.you = snapshot.you;
     this.participantCount = snapshot.participant_count ?? 0;
     this.boards = structuredClone(snapshot.boards);
+    this.history = snapshot.history ?? null; // the moderator's undo and redo state
+    for (const list of this.containers()) for (const card of list) card.stack ??= [];
     for (const card of this.allCards()) this.fillOwn(card);
   }
 
@@ -63,7 +73,7 @@ export class BoardModel {
   // Cards of the board that are hidden (face down), whether this screen may read them or not.
   hiddenCards(board) {
     if (!board) return [];
-    return [...board.unsorted, ...board.clusters.flatMap((c) => c.cards)].filter((card) => card.hidden);
+    return withStacks([...board.unsorted, ...board.clusters.flatMap((c) => c.cards)]).filter((card) => card.hidden);
   }
 
   board(boardId) {
@@ -89,11 +99,25 @@ export class BoardModel {
     return board.clusters.find((c) => c.id === clusterId)?.cards ?? null;
   }
 
-  *allCards() {
+  // Every container (unsorted cards and clusters' cards) of every board.
+  *containers() {
     for (const board of this.boards) {
-      for (const cluster of board.clusters) yield* cluster.cards;
-      yield* board.unsorted;
+      for (const cluster of board.clusters) yield cluster.cards;
+      yield board.unsorted;
     }
+  }
+
+  // Every card, stacked ones right after their top.
+  *allCards() {
+    for (const list of this.containers()) yield* withStacks(list);
+  }
+
+  // The card in a container that `cardId` is, or lies on (its stack's top).
+  topOf(cardId) {
+    for (const list of this.containers()) {
+      for (const top of list) if (top.id === cardId || top.stack?.some((card) => card.id === cardId)) return top;
+    }
+    return null;
   }
 
   card(cardId) {
@@ -105,14 +129,25 @@ export class BoardModel {
     return [...this.allCards()].filter((card) => card.author_id === participantId);
   }
 
+  // Take a card out of its container (its stack goes with it) or out of a stack.
   takeCard(cardId) {
-    for (const board of this.boards) {
-      for (const list of [board.unsorted, ...board.clusters.map((c) => c.cards)]) {
-        const card = take(list, cardId);
-        if (card) return card;
+    for (const list of this.containers()) {
+      let card = take(list, cardId);
+      for (const top of list) card ??= take(top.stack ?? [], cardId);
+      if (card) {
+        card.stack ??= [];
+        return card;
       }
     }
     return null;
+  }
+
+  // May this screen read a hidden card (as tests/replica.py decides)?
+  mayRead(card) {
+    const role = this.you?.role;
+    if (role === "moderator") return true;
+    if (role === "assistant") return card.author_role === "assistant";
+    return role === "participant" && card.author_id === this.you.participant_id;
   }
 
   // Apply one event. Returns false for one already applied; throws Gap when one is missing.
@@ -129,7 +164,7 @@ export class BoardModel {
 const HANDLERS = {
   "card.created"(model, { card, index }) {
     const list = model.container(card.board_id, card.cluster_id);
-    if (list) insertAt(list, model.fillOwn({ ...card }), index);
+    if (list) insertAt(list, model.fillOwn({ ...card, stack: [] }), index);
   },
   "card.updated"(model, { card }) {
     const existing = model.card(card.id);
@@ -148,8 +183,11 @@ const HANDLERS = {
     const card = model.takeCard(data.card_id);
     const list = model.container(data.board_id, data.cluster_id);
     if (!card || !list) return;
-    card.board_id = data.board_id;
-    card.cluster_id = data.cluster_id;
+    card.stacked_on_id = null;
+    for (const moved of [card, ...card.stack]) {
+      moved.board_id = data.board_id;
+      moved.cluster_id = data.cluster_id;
+    }
     insertAt(list, card, data.index);
   },
   "card.deleted"(model, data) {
@@ -173,7 +211,7 @@ const HANDLERS = {
     const cluster = board && take(board.clusters, data.cluster_id);
     if (!cluster) return;
     for (const card of cluster.cards) {
-      card.cluster_id = null;
+      for (const one of [card, ...(card.stack ?? [])]) one.cluster_id = null;
       board.unsorted.push(card);
     }
   },
@@ -200,6 +238,59 @@ const HANDLERS = {
     model.workshop.active_board_id = data.board_id;
   },
   "workshop.updated"(model, { workshop }) {
-    model.workshop = { ...workshop };
+    model.workshop = { focus: model.workshop.focus ?? null, ...workshop };
+  },
+  // ---- stacks, undo (restore, hide again) and focus (docs/protocol.md) ---------------------
+  "card.stacked"(model, data) {
+    const moved = model.takeCard(data.card_id);
+    const top = model.topOf(data.onto_card_id);
+    if (!moved || !top) return;
+    const pool = new Map([...(top.stack ?? []), moved, ...moved.stack].map((card) => [card.id, card]));
+    top.stack = data.stack.map((id) => pool.get(id)).filter(Boolean);
+    for (const card of top.stack) {
+      Object.assign(card, { stacked_on_id: top.id, board_id: data.board_id, cluster_id: data.cluster_id, stack: [] });
+    }
+  },
+  "card.unstacked"(model, data) {
+    const top = model.topOf(data.from_card_id);
+    const card = top && take(top.stack ?? [], data.card_id);
+    const list = model.container(data.board_id, data.cluster_id);
+    if (!card || !list) return;
+    Object.assign(card, { stacked_on_id: null, board_id: data.board_id, cluster_id: data.cluster_id, stack: [] });
+    insertAt(list, card, data.index);
+  },
+  "card.restored"(model, { card, index }) {
+    const restored = model.fillOwn({ ...card, stack: [] });
+    const top = card.stacked_on_id != null ? model.topOf(card.stacked_on_id) : null;
+    if (top) {
+      insertAt(top.stack, restored, index);
+      return;
+    }
+    restored.stacked_on_id = null;
+    const list = model.container(card.board_id, card.cluster_id);
+    if (list) insertAt(list, restored, index);
+  },
+  "cluster.restored"(model, { cluster, index, card_ids: cardIds }) {
+    const board = model.board(cluster.board_id);
+    if (!board) return;
+    const restored = { ...cluster, headline: cluster.headline ?? "", cards: [] };
+    for (const id of cardIds) {
+      const card = take(board.unsorted, id);
+      if (!card) continue;
+      for (const one of [card, ...(card.stack ?? [])]) one.cluster_id = cluster.id;
+      restored.cards.push(card);
+    }
+    insertAt(board.clusters, restored, index);
+  },
+  "cards.hidden"(model, { card_ids: cardIds }) {
+    const hidden = new Set(cardIds);
+    for (const card of model.allCards()) {
+      if (!hidden.has(card.id)) continue;
+      card.hidden = true;
+      if (!model.mayRead(card)) Object.assign(card, { text: "", color: null, author_id: null, author_name: "", client_id: null });
+    }
+  },
+  "focus.set"(model, { card_id: cardId = null, cluster_id: clusterId = null }) {
+    model.workshop.focus = cardId == null && clusterId == null ? null : { card_id: cardId, cluster_id: clusterId };
   },
 };
