@@ -53,12 +53,13 @@ export const historyMethods = {
     this.updateHistoryButton(this.redoButton, state.can_redo, state.redo_label, "redo", "redoWhat");
   },
 
+  // The button says "Undo" and, beneath, what (its name: "Undo: card moved").
   updateHistoryButton(button, can, label, plain, withWhat) {
     const text = can && label ? what(label) : "";
     button.disabled = !can || this.historyRunning;
     button.querySelector(".bt-history-what").textContent = text;
+    $(`${plain}-colon`).hidden = !text;
     const name = text ? t(withWhat, { what: text }) : t(plain);
-    button.setAttribute("aria-label", name);
     button.title = `${name} (${plain === "undo" ? "Ctrl+Z" : "Ctrl+Shift+Z"})`;
   },
 

@@ -132,6 +132,16 @@ def test_stack_two_cards_and_take_them_off_again(server: Any, open_page: Any, cl
     assert axe_violations(page) == []
     settled_screenshot(projector, "projector-stack")
 
+    # In focus, the stack shows its count and the texts on it.
+    dialog.get_by_role("button", name="Show large").click()
+    spotlight = projector.locator("#focus-overlay")
+    expect(spotlight.locator(".focus-card .stack-badge")).to_have_text(re.compile(r"^3×"))
+    expect(spotlight.locator(".focus-stacked-card .card-text")).to_have_text([same["text"], duplicate["text"]])
+    settled_screenshot(projector, "projector-focus-stack")
+    page.get_by_role("button", name="End focus").click()
+    expect(spotlight).to_be_hidden()
+    dialog = open_dialog(page, top["text"])
+
     # Take them off again, one after the other, from the open dialog.
     stack_list.get_by_role("button", name=re.compile(r"^Take off the stack\s?: " + same["text"])).click()
     expect(stack_list.locator(".card-stack-text")).to_have_text([duplicate["text"]])
@@ -185,7 +195,7 @@ def test_focus_a_card_and_a_cluster_on_the_projector(server: Any, open_page: Any
     helper.call("cluster:update", {"cluster_id": board["clusters"][1]["id"], "headline": "Was uns bremst"})
     spannung = cluster(page, "Spannungsfelder")
     spannung.get_by_role("button", name="Options for cluster “Spannungsfelder”").click()
-    spannung.get_by_role("button", name="Show the cluster “Spannungsfelder” large").click()
+    spannung.get_by_role("button", name="Show large: the cluster “Spannungsfelder”").click()
     expect(overlay.locator(".focus-cluster-name")).to_have_text("Spannungsfelder")
     expect(overlay.locator(".focus-headline")).to_have_text("Was uns bremst")
     expect(overlay.locator(".focus-cluster-card .card-text")).to_have_text(
@@ -213,18 +223,18 @@ def test_undo_and_redo_a_move_and_a_delete(server: Any, open_page: Any, clients:
     redo = page.locator("#redo")
     home = cluster(projector, "Rahmenbedingungen und Grundhaltung")
     expect(home.locator(".card-text")).to_have_text(["Leitbild", "Quartiersbudget", "Bürgerrat"])
-    expect(undo).to_have_accessible_name("Undo: add card")  # the helper's cards are the moderator's too
+    expect(undo).to_have_accessible_name("Undo: card added")  # the helper's cards are the moderator's too
     expect(redo).to_be_disabled()
 
     # A move with the keyboard, undone with the button: the projector follows.
     on_board(page, moved["text"]).focus()
     page.keyboard.press("Alt+ArrowRight")
     expect(cluster(projector, "Spannungsfelder").locator(".card-text")).to_have_text(["Quartiersbudget"])
-    expect(undo).to_have_accessible_name("Undo: move card")
-    expect(undo.locator(".bt-history-what")).to_have_text("move card")
+    expect(undo).to_have_accessible_name("Undo: card moved")
+    expect(undo.locator(".bt-history-what")).to_have_text("card moved")
     undo.click()
     expect(home.locator(".card-text")).to_have_text(["Leitbild", "Quartiersbudget", "Bürgerrat"])
-    expect(redo).to_have_accessible_name("Redo: move card")
+    expect(redo).to_have_accessible_name("Redo: card moved")
     redo.click()
     expect(cluster(projector, "Spannungsfelder").locator(".card-text")).to_have_text(["Quartiersbudget"])
 
@@ -235,7 +245,7 @@ def test_undo_and_redo_a_move_and_a_delete(server: Any, open_page: Any, clients:
     page.keyboard.press("Escape")
     undo.click()  # one undo: the move
     expect(home.locator(".card-text")).to_have_text(["Leitbild", "Quartiersbudget", "Bürgerrat"])
-    expect(undo).to_have_accessible_name("Undo: add card")
+    expect(undo).to_have_accessible_name("Undo: card added")
     assert [c["id"] for c in board_of(server, workshop)["clusters"][0]["cards"]] == [first["id"], moved["id"], last["id"]]
 
     # A delete from the card dialog, undone with Ctrl+Z: the card is back with its text and place.
@@ -243,7 +253,7 @@ def test_undo_and_redo_a_move_and_a_delete(server: Any, open_page: Any, clients:
     dialog.get_by_role("button", name="Delete").click()
     expect(home.locator(".card-text")).to_have_text(["Leitbild", "Bürgerrat"])
     expect(page.get_by_role("status").filter(has_text="Card deleted.")).to_be_visible()
-    expect(undo).to_have_accessible_name("Undo: delete card")
+    expect(undo).to_have_accessible_name("Undo: card deleted")
     settled_screenshot(page, "moderator-undo")
     page.locator("body").focus()
     page.keyboard.press("Control+z")
@@ -278,7 +288,7 @@ def test_undo_says_what_it_had_to_skip(server: Any, open_page: Any, clients: Any
     anna.call("card:delete", {"card_id": hers["id"]})  # the newest operation can no longer be undone
     expect(on_board(projector, hers["text"])).to_have_count(0)
     page.locator("#undo").click()
-    expect(page.get_by_role("status").filter(has_text="Could no longer be undone and was skipped: move card.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Could no longer be undone and was skipped: card moved.")).to_be_visible()
     expect(cluster(projector, "Rahmenbedingungen und Grundhaltung").locator(".card-text")).to_have_text(["Leitbild"])
 
 
@@ -320,6 +330,12 @@ def test_paper_cards_and_wall_dots(server: Any, open_page: Any, clients: Any) ->
     card_dialog = open_dialog(page, "Sprechstunde im Quartir")
     expect(card_dialog.locator("#wall-dots")).to_be_hidden()  # no round of dot voting yet
     card_dialog.get_by_role("button", name="Edit text").click()
+    card_dialog.get_by_label("Text of the card").fill("Sprechstunde")
+    page.keyboard.press("Escape")  # ends the editing, not the dialog
+    expect(card_dialog.get_by_label("Text of the card")).to_be_hidden()
+    expect(card_dialog.get_by_role("button", name="Edit text")).to_be_focused()
+    card_dialog.get_by_role("button", name="Edit text").click()
+    expect(card_dialog.get_by_label("Text of the card")).to_have_value("Sprechstunde im Quartir")
     card_dialog.get_by_label("Text of the card").fill("Sprechstunde im Quartier")
     card_dialog.get_by_role("button", name="Save text").click()
     expect(card_dialog.locator("#move-card-text")).to_have_text("Sprechstunde im Quartier")
@@ -373,9 +389,9 @@ def test_the_board_speaks_german(server: Any, open_page: Any, clients: Any) -> N
     page = open_page(f"/m/{workshop['id']}/board#key={workshop['moderator_key']}", LAPTOP, locale="de-DE")
     expect(page.locator("#status")).to_have_attribute("data-status", "online")
     expect(page.get_by_role("button", name="Papierkarte eintragen")).to_be_visible()
-    expect(page.locator("#undo")).to_have_accessible_name("Rückgängig: Karte verschieben")
+    expect(page.locator("#undo")).to_have_accessible_name("Rückgängig: Karte verschoben")
     page.locator("#undo").click()
-    expect(page.locator("#redo")).to_have_accessible_name("Wiederholen: Karte verschieben")
+    expect(page.locator("#redo")).to_have_accessible_name("Wiederholen: Karte verschoben")
     open_dialog(page, "Leitbild", name="Karte")
     for name in ("Text bearbeiten", "Groß zeigen", "Auf Karte stapeln…", "Löschen"):
         expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
