@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import test_board
 from tests.browser.conftest import LAPTOP, axe_violations, screenshot, snapshot
-from tests.browser.test_board import (  # noqa: F401 (the clients fixture)
+from tests.browser.test_board import (
     board_of,
-    clients,
     cluster,
     new_workshop,
     open_moderator,
@@ -22,6 +22,8 @@ from tests.browser.test_board import (  # noqa: F401 (the clients fixture)
 )
 
 pytestmark = pytest.mark.browser
+
+clients = test_board.clients  # the fixture: connected socket clients (participants, the moderator)
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -70,7 +72,9 @@ def test_stack_two_cards_and_take_them_off_again(server: Any, open_page: Any, cl
     board = board_of(server, workshop)
     helper = clients["moderator"](workshop)
     anna = clients["participant"](workshop, "Anna")
-    top, duplicate = post_cards(helper, board, ["Mehr Personal für Beteiligung", "Wer macht die Nachbereitung?"])
+    top, duplicate = post_cards(
+        helper, board, ["Mehr Personal für Beteiligung", "Wer macht die Nachbereitung?"]
+    )
     same = anna.post(board["id"], "Zu wenig Personal für Beteiligung")
     helper.call("card:update", {"card_id": same["id"], "color": "pink"})
     page = open_moderator(open_page, workshop, LAPTOP)
@@ -136,7 +140,9 @@ def test_stack_two_cards_and_take_them_off_again(server: Any, open_page: Any, cl
     dialog.get_by_role("button", name="Show large").click()
     spotlight = projector.locator("#focus-overlay")
     expect(spotlight.locator(".focus-card .stack-badge")).to_have_text(re.compile(r"^3×"))
-    expect(spotlight.locator(".focus-stacked-card .card-text")).to_have_text([same["text"], duplicate["text"]])
+    expect(spotlight.locator(".focus-stacked-card .card-text")).to_have_text(
+        [same["text"], duplicate["text"]]
+    )
     settled_screenshot(projector, "projector-focus-stack")
     page.get_by_role("button", name="End focus").click()
     expect(spotlight).to_be_hidden()
@@ -163,7 +169,10 @@ def test_focus_a_card_and_a_cluster_on_the_projector(server: Any, open_page: Any
     board = board_of(server, workshop)
     helper = clients["moderator"](workshop)
     focused, *_ = post_cards(
-        helper, board, ["Beteiligung früh planen", "Ergebnisse zurückmelden", "Ehrenamt stärken"], cluster_index=1
+        helper,
+        board,
+        ["Beteiligung früh planen", "Ergebnisse zurückmelden", "Ehrenamt stärken"],
+        cluster_index=1,
     )
     helper.call("card:update", {"card_id": focused["id"], "color": "green"})
     page = open_moderator(open_page, workshop, LAPTOP)
@@ -201,7 +210,9 @@ def test_focus_a_card_and_a_cluster_on_the_projector(server: Any, open_page: Any
     expect(overlay.locator(".focus-cluster-card .card-text")).to_have_text(
         ["Beteiligung früh planen", "Ergebnisse zurückmelden", "Ehrenamt stärken"]
     )
-    size = overlay.locator(".focus-cluster-card").first.evaluate("node => parseFloat(getComputedStyle(node).fontSize)")
+    size = overlay.locator(".focus-cluster-card").first.evaluate(
+        "node => parseFloat(getComputedStyle(node).fontSize)"
+    )
     assert float(size) >= 36
     settled_screenshot(projector, "projector-focus-cluster")
     page.get_by_role("button", name="End focus").click()
@@ -246,7 +257,11 @@ def test_undo_and_redo_a_move_and_a_delete(server: Any, open_page: Any, clients:
     undo.click()  # one undo: the move
     expect(home.locator(".card-text")).to_have_text(["Leitbild", "Quartiersbudget", "Bürgerrat"])
     expect(undo).to_have_accessible_name("Undo: card added")
-    assert [c["id"] for c in board_of(server, workshop)["clusters"][0]["cards"]] == [first["id"], moved["id"], last["id"]]
+    assert [c["id"] for c in board_of(server, workshop)["clusters"][0]["cards"]] == [
+        first["id"],
+        moved["id"],
+        last["id"],
+    ]
 
     # A delete from the card dialog, undone with Ctrl+Z: the card is back with its text and place.
     dialog = open_dialog(page, moved["text"])
@@ -288,8 +303,12 @@ def test_undo_says_what_it_had_to_skip(server: Any, open_page: Any, clients: Any
     anna.call("card:delete", {"card_id": hers["id"]})  # the newest operation can no longer be undone
     expect(on_board(projector, hers["text"])).to_have_count(0)
     page.locator("#undo").click()
-    expect(page.get_by_role("status").filter(has_text="Could no longer be undone and was skipped: card moved.")).to_be_visible()
-    expect(cluster(projector, "Rahmenbedingungen und Grundhaltung").locator(".card-text")).to_have_text(["Leitbild"])
+    expect(
+        page.get_by_role("status").filter(has_text="Could no longer be undone and was skipped: card moved.")
+    ).to_be_visible()
+    expect(cluster(projector, "Rahmenbedingungen und Grundhaltung").locator(".card-text")).to_have_text(
+        ["Leitbild"]
+    )
 
 
 # ---- paper cards and wall dots ---------------------------------------------------------------
@@ -312,7 +331,9 @@ def test_paper_cards_and_wall_dots(server: Any, open_page: Any, clients: Any) ->
     dialog.get_by_label("Put it into").select_option(label="Handlungsansätze")
     dialog.get_by_role("radio", name="Green").check()
     dialog.get_by_role("button", name="Add card").click()
-    expect(dialog.get_by_role("status")).to_have_text("Added “Sprechstunde im Quartir”. Type the next one or choose Done.")
+    expect(dialog.get_by_role("status")).to_have_text(
+        "Added “Sprechstunde im Quartir”. Type the next one or choose Done."
+    )
     expect(dialog.get_by_label("Text of the card")).to_have_value("")
     dialog.get_by_label("Put it into").select_option(label="Unsorted")
     dialog.get_by_label("Text of the card").fill("Mehr Bänke am Markt")
@@ -323,7 +344,9 @@ def test_paper_cards_and_wall_dots(server: Any, open_page: Any, clients: Any) ->
     paper = on_board(projector, "Sprechstunde im Quartir")
     expect(paper.locator(".paper-mark")).to_be_visible()
     expect(paper).to_have_attribute("data-color", "green")
-    expect(cluster(projector, "Handlungsansätze").locator(".card-text")).to_have_text(["Leitbild", "Sprechstunde im Quartir"])
+    expect(cluster(projector, "Handlungsansätze").locator(".card-text")).to_have_text(
+        ["Leitbild", "Sprechstunde im Quartir"]
+    )
     expect(on_board(projector, "Leitbild").locator(".paper-mark")).to_be_hidden()
 
     # The typo is fixed in the card's dialog.
@@ -339,7 +362,9 @@ def test_paper_cards_and_wall_dots(server: Any, open_page: Any, clients: Any) ->
     card_dialog.get_by_label("Text of the card").fill("Sprechstunde im Quartier")
     card_dialog.get_by_role("button", name="Save text").click()
     expect(card_dialog.locator("#move-card-text")).to_have_text("Sprechstunde im Quartier")
-    expect(on_board(projector, "Sprechstunde im Quartier").locator(".card-text")).to_have_text("Sprechstunde im Quartier")
+    expect(on_board(projector, "Sprechstunde im Quartier").locator(".card-text")).to_have_text(
+        "Sprechstunde im Quartier"
+    )
     page.keyboard.press("Escape")
     settled_screenshot(projector, "projector-paper-card")
     paper_card = next(c for c in board_of(server, workshop)["clusters"][2]["cards"] if c["on_paper"])
