@@ -215,6 +215,7 @@ def test_focus_a_card_and_a_cluster_on_the_projector(server: Any, open_page: Any
     )
     assert float(size) >= 36
     settled_screenshot(projector, "projector-focus-cluster")
+    settled_screenshot(page, "moderator-focus-cluster")
     page.get_by_role("button", name="End focus").click()
     expect(overlay).to_be_hidden()
     assert snapshot(server, workshop)["workshop"]["focus"] is None
@@ -337,6 +338,8 @@ def test_paper_cards_and_wall_dots(server: Any, open_page: Any, clients: Any) ->
     expect(dialog.get_by_label("Text of the card")).to_have_value("")
     dialog.get_by_label("Put it into").select_option(label="Unsorted")
     dialog.get_by_label("Text of the card").fill("Mehr Bänke am Markt")
+    settled_screenshot(page, "moderator-paper-dialog")
+    assert axe_violations(page) == []
     page.keyboard.press("Control+Enter")
     expect(on_board(projector, "Mehr Bänke am Markt").locator(".paper-mark")).to_have_text("Paper")
     dialog.get_by_role("button", name="Done").click()
