@@ -1,6 +1,7 @@
 // Cluster tools on the moderator's board: add (header form), rename in place, the headline card
-// (typed in place; empty removes it), list style, reorder (arrow buttons or dragging the heading)
-// and delete with a confirmation (its cards go to the unsorted cards). Mixed into ModeratorTools.
+// (typed in place; empty removes it), list style, reorder (arrow buttons or dragging the heading),
+// show it large (the focus) and delete with a confirmation (its cards go to the unsorted cards).
+// Mixed into ModeratorTools.
 
 import { announce, el, t } from "./page.js";
 
@@ -14,6 +15,7 @@ const ICONS = {
   edit: "M4 17.2V20h2.8l8.3-8.3-2.8-2.8L4 17.2Zm13.7-7.6a1 1 0 0 0 0-1.4l-1.9-1.9a1 1 0 0 0-1.4 0l-1.3 1.3 2.8 2.8 1.8-1.8Z",
   trash: "M9 3h6l1 2h4v2H4V5h4l1-2Zm-3 6h12l-1 12H7L6 9Zm4 2v8h1.5v-8H10Zm2.5 0v8H14v-8h-1.5Z",
   headline: "M4 4h16v4h-2V6h-5v12h2.5v2h-7v-2H11V6H6v2H4V4Z",
+  focus: "M3 3h6v2H5v4H3V3Zm12 0h6v6h-2V5h-4V3ZM3 15h2v4h4v2H3v-6Zm16 0h2v6h-6v-2h4v-4ZM12 8a4 4 0 1 1 0 8 4 4 0 0 1 0-8Z",
 };
 
 function icon(name) {
@@ -43,9 +45,10 @@ export const clusterMethods = {
     entry.left = el("button", { type: "button", class: "quiet icon-button tool" }, icon("left"));
     entry.right = el("button", { type: "button", class: "quiet icon-button tool" }, icon("right"));
     entry.remove = el("button", { type: "button", class: "quiet danger-tool tool" }, icon("trash"), el("span", {}, t("delete")));
+    entry.focusButton = el("button", { type: "button", class: "quiet tool" }, icon("focus"), el("span", {}, t("focusCluster")));
     entry.tools = el("div", { class: "cluster-tools", id: `cluster-tools-${id}`, hidden: true },
       el("div", { class: "tools-row" }, styleLabel, entry.style, el("span", { class: "tools-arrows" }, entry.left, entry.right)),
-      el("div", { class: "tools-row" }, entry.rename, entry.headlineButton, entry.remove));
+      el("div", { class: "tools-row" }, entry.rename, entry.headlineButton, entry.focusButton, entry.remove));
     entry.head.append(entry.toggle);
     entry.head.after(entry.tools);
 
@@ -65,6 +68,7 @@ export const clusterMethods = {
     entry.left.addEventListener("click", () => this.moveCluster(entry, -1, entry.left));
     entry.right.addEventListener("click", () => this.moveCluster(entry, 1, entry.right));
     entry.remove.addEventListener("click", () => this.openDeleteDialog(id));
+    entry.focusButton.addEventListener("click", () => this.setFocus({ cluster_id: id }));
   },
 
   updateCluster(entry, cluster, index, total) {
@@ -79,6 +83,7 @@ export const clusterMethods = {
     entry.right.setAttribute("aria-label", t("moveRightOf", { name }));
     entry.right.title = t("moveRight");
     entry.remove.setAttribute("aria-label", t("deleteClusterOf", { name }));
+    entry.focusButton.setAttribute("aria-label", t("focusClusterOf", { name }));
     entry.head.title = t("dragCluster", { name });
     entry.left.disabled = index === 0;
     entry.right.disabled = index === total - 1;

@@ -1,5 +1,5 @@
 // The keyboard path for every card move on the moderator's board: Enter or Space on a card opens
-// a move dialog (target and position), Alt+ArrowUp/Down reorder within a list, Alt+ArrowLeft/Right
+// the card dialog (move it: target and position; and the card tools of board-card-tools.js), Alt+ArrowUp/Down reorder within a list, Alt+ArrowLeft/Right
 // hop to the previous or next cluster. Focus stays on the moved card. Mixed into ModeratorTools.
 
 import { el, t } from "./page.js";
@@ -13,9 +13,11 @@ export const keyboardMethods = {
     const cardId = Number(card.dataset.cardId);
     if ((event.key === "Enter" || event.key === " ") && !event.altKey && !event.ctrlKey && !event.metaKey) {
       event.preventDefault();
-      if (!this.busy()) this.openMoveDialog(cardId);
+      if (this.picking()) this.pickStackTarget(cardId); // "Stack onto…": this is the card to stack onto
+      else if (!this.busy()) this.openMoveDialog(cardId);
       return;
     }
+    if (this.picking()) return;
     if (!event.altKey || !["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"].includes(event.key)) return;
     event.preventDefault();
     // Quick presses queue up: each one starts from where the previous move left the card.
@@ -67,6 +69,8 @@ export const keyboardMethods = {
     this.moveCardId = cardId;
     const card = where.cards[where.index];
     this.moveText.textContent = card.hidden ? t("hiddenCard") : card.text;
+    this.stopEditText(false);
+    this.wallSaved = null;
     this.updateCardTools(card);
     const containers = this.containers(this.currentBoard());
     this.moveTarget.replaceChildren(

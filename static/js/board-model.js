@@ -6,8 +6,8 @@
 // its own card whole: keepOwnCard() takes the card from the ack, and placeholders of it never
 // overwrite it.
 //
-// Stacks: a card in a container may carry `stack`, the cards stacked onto it (in stack order);
-// those cards are in no container of their own (docs/protocol.md, "Stacking duplicates").
+// Stacks (docs/protocol.md "Stacking duplicates"): a card in a container has `stack`, the cards
+// lying on it; they are in no container of their own. allCards() and card() include them.
 
 export class Gap extends Error {}
 
@@ -24,12 +24,9 @@ export function isPlaceholder(card) {
   return Boolean(card?.hidden) && card.text === "";
 }
 
-function takeFromStacks(tops, id) {
-  for (const top of tops) {
-    const card = top.stack ? take(top.stack, id) : null;
-    if (card) return card;
-  }
-  return null;
+// Every card of `container` with the cards stacked on it, tops first.
+function withStacks(container) {
+  return container.flatMap((top) => [top, ...(top.stack ?? [])]);
 }
 
 function insertAt(items, item, index) {
@@ -48,8 +45,9 @@ export class BoardModel {
     this.workshop = structuredClone(snapshot.workshop);
     this.you = snapshot.you;
     this.participantCount = snapshot.participant_count ?? 0;
-    this.history = snapshot.history ?? null; // the moderator's undo and redo state
     this.boards = structuredClone(snapshot.boards);
+    this.history = snapshot.history ?? null; // the moderator's undo and redo state
+    for (const list of this.containers()) for (const card of list) card.stack ??= [];
     for (const card of this.allCards()) this.fillOwn(card);
   }
 
@@ -75,7 +73,7 @@ export class BoardModel {
   // Cards of the board that are hidden (face down), whether this screen may read them or not.
   hiddenCards(board) {
     if (!board) return [];
-    return [...board.unsorted, ...board.clusters.flatMap((c) => c.cards)].filter((card) => card.hidden);
+    return withStacks([...board.unsorted, ...board.clusters.flatMap((c) => c.cards)]).filter((card) => card.hidden);
   }
 
   board(boardId) {
@@ -101,6 +99,7 @@ export class BoardModel {
     return board.clusters.find((c) => c.id === clusterId)?.cards ?? null;
   }
 
+  // Every container (unsorted cards and clusters' cards) of every board.
   *containers() {
     for (const board of this.boards) {
       for (const cluster of board.clusters) yield cluster.cards;
@@ -108,29 +107,17 @@ export class BoardModel {
     }
   }
 
-  // Every card, each stacked card right after its stack's top.
+  // Every card, stacked ones right after their top.
   *allCards() {
-    for (const list of this.containers()) {
-      for (const card of list) {
-        yield card;
-        yield* card.stack ?? [];
-      }
-    }
+    for (const list of this.containers()) yield* withStacks(list);
   }
 
-  // The top card of the stack a card lies on, or the card itself when it is a top.
+  // The card in a container that `cardId` is, or lies on (its stack's top).
   topOf(cardId) {
     for (const list of this.containers()) {
       for (const top of list) if (top.id === cardId || top.stack?.some((card) => card.id === cardId)) return top;
     }
     return null;
-  }
-
-  // What may this screen read of a card hidden again (an undone reveal)?
-  mayRead(card) {
-    if (this.you?.role === "moderator") return true;
-    if (this.you?.role === "assistant") return card.author_role === "assistant";
-    return this.you?.role === "participant" && card.author_id === this.you.participant_id;
   }
 
   card(cardId) {
@@ -142,13 +129,25 @@ export class BoardModel {
     return [...this.allCards()].filter((card) => card.author_id === participantId);
   }
 
-  // Take a card out of its container (its stack goes with it) or out of the stack it lies on.
+  // Take a card out of its container (its stack goes with it) or out of a stack.
   takeCard(cardId) {
     for (const list of this.containers()) {
-      const card = take(list, cardId) ?? takeFromStacks(list, cardId);
-      if (card) return card;
+      let card = take(list, cardId);
+      for (const top of list) card ??= take(top.stack ?? [], cardId);
+      if (card) {
+        card.stack ??= [];
+        return card;
+      }
     }
     return null;
+  }
+
+  // May this screen read a hidden card (as tests/replica.py decides)?
+  mayRead(card) {
+    const role = this.you?.role;
+    if (role === "moderator") return true;
+    if (role === "assistant") return card.author_role === "assistant";
+    return role === "participant" && card.author_id === this.you.participant_id;
   }
 
   // Apply one event. Returns false for one already applied; throws Gap when one is missing.
@@ -165,7 +164,7 @@ export class BoardModel {
 const HANDLERS = {
   "card.created"(model, { card, index }) {
     const list = model.container(card.board_id, card.cluster_id);
-    if (list) insertAt(list, model.fillOwn({ ...card }), index);
+    if (list) insertAt(list, model.fillOwn({ ...card, stack: [] }), index);
   },
   "card.updated"(model, { card }) {
     const existing = model.card(card.id);
@@ -185,7 +184,10 @@ const HANDLERS = {
     const list = model.container(data.board_id, data.cluster_id);
     if (!card || !list) return;
     card.stacked_on_id = null;
-    for (const moved of [card, ...(card.stack ?? [])]) Object.assign(moved, { board_id: data.board_id, cluster_id: data.cluster_id });
+    for (const moved of [card, ...card.stack]) {
+      moved.board_id = data.board_id;
+      moved.cluster_id = data.cluster_id;
+    }
     insertAt(list, card, data.index);
   },
   "card.deleted"(model, data) {
@@ -238,13 +240,12 @@ const HANDLERS = {
   "workshop.updated"(model, { workshop }) {
     model.workshop = { focus: model.workshop.focus ?? null, ...workshop };
   },
-
-  // ---- stacks, undo (restore, hide again) and focus (issue 6; as tests/replica.py) ----------
+  // ---- stacks, undo (restore, hide again) and focus (docs/protocol.md) ---------------------
   "card.stacked"(model, data) {
     const moved = model.takeCard(data.card_id);
     const top = model.topOf(data.onto_card_id);
     if (!moved || !top) return;
-    const pool = new Map([...(top.stack ?? []), moved, ...(moved.stack ?? [])].map((card) => [card.id, card]));
+    const pool = new Map([...(top.stack ?? []), moved, ...moved.stack].map((card) => [card.id, card]));
     top.stack = data.stack.map((id) => pool.get(id)).filter(Boolean);
     for (const card of top.stack) {
       Object.assign(card, { stacked_on_id: top.id, board_id: data.board_id, cluster_id: data.cluster_id, stack: [] });
@@ -252,7 +253,7 @@ const HANDLERS = {
   },
   "card.unstacked"(model, data) {
     const top = model.topOf(data.from_card_id);
-    const card = top?.stack ? take(top.stack, data.card_id) : null;
+    const card = top && take(top.stack ?? [], data.card_id);
     const list = model.container(data.board_id, data.cluster_id);
     if (!card || !list) return;
     Object.assign(card, { stacked_on_id: null, board_id: data.board_id, cluster_id: data.cluster_id, stack: [] });
@@ -262,19 +263,19 @@ const HANDLERS = {
     const restored = model.fillOwn({ ...card, stack: [] });
     const top = card.stacked_on_id != null ? model.topOf(card.stacked_on_id) : null;
     if (top) {
-      top.stack = top.stack ?? [];
       insertAt(top.stack, restored, index);
       return;
     }
+    restored.stacked_on_id = null;
     const list = model.container(card.board_id, card.cluster_id);
-    if (list) insertAt(list, { ...restored, stacked_on_id: null }, index);
+    if (list) insertAt(list, restored, index);
   },
   "cluster.restored"(model, { cluster, index, card_ids: cardIds }) {
     const board = model.board(cluster.board_id);
     if (!board) return;
-    const restored = { ...cluster, cards: [] };
-    for (const cardId of cardIds) {
-      const card = take(board.unsorted, cardId);
+    const restored = { ...cluster, headline: cluster.headline ?? "", cards: [] };
+    for (const id of cardIds) {
+      const card = take(board.unsorted, id);
       if (!card) continue;
       for (const one of [card, ...(card.stack ?? [])]) one.cluster_id = cluster.id;
       restored.cards.push(card);
@@ -290,7 +291,7 @@ const HANDLERS = {
       else Object.assign(card, { text: "", color: null, author_id: null, author_name: "", client_id: null });
     }
   },
-  "focus.set"(model, { card_id: cardId, cluster_id: clusterId }) {
-    model.workshop.focus = cardId == null && clusterId == null ? null : { card_id: cardId ?? null, cluster_id: clusterId ?? null };
+  "focus.set"(model, { card_id: cardId = null, cluster_id: clusterId = null }) {
+    model.workshop.focus = cardId == null && clusterId == null ? null : { card_id: cardId, cluster_id: clusterId };
   },
 };

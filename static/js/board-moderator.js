@@ -1,7 +1,8 @@
 // The moderator's tools on the board: drag cards between clusters and the unsorted cards
-// (SortableJS, mouse and touch), a keyboard path for every move (a move dialog on Enter/Space,
+// (SortableJS, mouse and touch), a keyboard path for every move (a card dialog on Enter/Space,
 // Alt+arrow keys), adding, renaming, restyling, reordering and deleting clusters and giving them
-// headlines, the cards' colours, and revealing the hidden cards of a hidden card query.
+// headlines, the cards' colours, editing and deleting cards, revealing the hidden cards of a
+// hidden card query, stacking duplicates, paper cards and wall dots, the focus, undo and redo.
 // Whatever the server answers, the board is drawn again from the model: the server's order wins.
 
 import Sortable from "../vendor/sortablejs-1.15.7/sortable.esm.js";
@@ -9,6 +10,9 @@ import { announce, el, t } from "./page.js";
 import { clusterMethods } from "./board-clusters.js";
 import { keyboardMethods } from "./board-keyboard.js";
 import { cardToolMethods } from "./board-card-tools.js";
+import { stackingMethods } from "./board-stacking.js";
+import { historyMethods } from "./board-history.js";
+import { paperMethods } from "./board-paper.js";
 
 const SEQ_WAIT_MS = 2000;
 const TOAST_MS = 6000;
@@ -35,6 +39,10 @@ export class ModeratorTools {
     this.setUpMoveDialog();
     this.setUpDeleteDialog();
     this.setUpCardTools();
+    this.setUpStacking();
+    this.setUpHistory();
+    this.setUpPaperCards();
+    $("focus-end").addEventListener("click", () => this.endFocus());
   }
 
   attach(view) {
@@ -43,7 +51,8 @@ export class ModeratorTools {
     layout.addEventListener("keydown", (event) => this.onCardKey(event));
     layout.addEventListener("dblclick", (event) => {
       const card = event.target.closest?.(".card");
-      if (card) this.openMoveDialog(Number(card.dataset.cardId));
+      if (!card || this.picking() || this.pickedClick) return;
+      this.openMoveDialog(Number(card.dataset.cardId));
     });
     this.clusterSortable = Sortable.create(view.refs.clusters, {
       group: "clusters",
@@ -70,7 +79,15 @@ export class ModeratorTools {
     return this.dragging || this.pending > 0;
   }
 
-  afterRender() {}
+  afterRender() {
+    this.refreshCardDialog();
+    if (this.picking() && !this.locate(this.stackSource)) this.endStackPick(); // the card went away
+  }
+
+  async endFocus() {
+    const ack = await this.send("focus:set", {});
+    if (ack.ok) announce(t("focusEnded"));
+  }
 
   // ---- talking to the server -------------------------------------------------------------
 
@@ -96,7 +113,7 @@ export class ModeratorTools {
   }
 
   // Send a change, wait until the model has it, then draw. Returns the ack.
-  async send(event, payload, { failText = "actionFailed" } = {}) {
+  async call(event, payload) {
     this.pending += 1;
     let ack;
     try {
@@ -106,15 +123,32 @@ export class ModeratorTools {
       this.pending -= 1;
     }
     this.requestRender();
+    return ack;
+  }
+
+  // As call(), and a failure is shown as a message.
+  async send(event, payload, { failText = "actionFailed" } = {}) {
+    const ack = await this.call(event, payload);
     if (!ack.ok) this.toast(t(failText, { message: ack.error?.message ?? "" }));
     return ack;
   }
 
-  toast(message) {
+  // A short message at the bottom: an error (kind "error") or a note ("info"), with an optional
+  // action button ({label, run}).
+  toast(message, kind = "error", action = null) {
     const box = $("toasts");
     const close = el("button", { type: "button", class: "quiet", "aria-label": t("dismiss") }, "×");
-    const toast = el("div", { class: "toast error", role: "alert" }, el("span", {}, message), close);
+    const toast = el("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" }, el("span", {}, message));
     const remove = () => toast.remove();
+    if (action) {
+      const button = el("button", { type: "button", class: "toast-action" }, action.label);
+      button.addEventListener("click", () => {
+        remove();
+        action.run();
+      });
+      toast.append(button);
+    }
+    toast.append(close);
     close.addEventListener("click", remove);
     box.append(toast);
     setTimeout(remove, TOAST_MS);
@@ -210,4 +244,4 @@ export class ModeratorTools {
   }
 }
 
-Object.assign(ModeratorTools.prototype, keyboardMethods, clusterMethods, cardToolMethods);
+Object.assign(ModeratorTools.prototype, keyboardMethods, clusterMethods, cardToolMethods, stackingMethods, historyMethods, paperMethods);

@@ -10,6 +10,52 @@ import { el, t } from "./page.js";
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
 const SVG = "http://www.w3.org/2000/svg";
 
+function svgIcon(className, paths) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", className);
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  for (const d of paths) {
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", d);
+    svg.append(path);
+  }
+  return svg;
+}
+
+// The mark of a card typed in from paper: a sheet with a folded corner.
+export function paperMark() {
+  return el("span", { class: "paper-mark" },
+    svgIcon("paper-icon", ["M6 2h8l5 5v15H6V2Zm7 1.5V8h4.5L13 3.5ZM8.5 12h8v1.5h-8V12Zm0 3.5h8V17h-8v-1.5Z"]),
+    el("span", {}, t("paperMark")));
+}
+
+// "3×" on a stack of three cards (its top and two on it); the spoken text says what it is.
+export function stackBadge() {
+  const count = el("span", { class: "stack-count", "aria-hidden": "true" });
+  const spoken = el("span", { class: "visually-hidden" });
+  return { el: el("span", { class: "stack-badge" }, count, spoken), count, spoken };
+}
+
+export function setStackBadge(badge, size) {
+  setText(badge.count, `${size}×`);
+  setText(badge.spoken, t("stackOf", { count: size }));
+  badge.el.hidden = size < 2;
+}
+
+// The colours of the first two cards beneath a stack's top, which peek out below it.
+export function showUnderneath(node, card) {
+  const stack = card.stack ?? [];
+  for (const [index, name] of [[0, "under1"], [1, "under2"]]) {
+    const below = stack[index];
+    const color = below ? (below.hidden ? "hidden" : below.color || "yellow") : null;
+    if ((node.dataset[name] ?? null) === color) continue;
+    if (color) node.dataset[name] = color;
+    else delete node.dataset[name];
+  }
+}
+
 // The mark on the back of a hidden card: a crossed-out eye.
 function hiddenMark() {
   const svg = document.createElementNS(SVG, "svg");
@@ -109,12 +155,17 @@ export class BoardView {
       const authorSpoken = el("span", { class: "visually-hidden" });
       const authorEl = el("span", { class: "author" }, authorSpoken, authorName);
       const backEl = el("span", { class: "card-back" }, hiddenMark(), el("span", { class: "visually-hidden" }, t("hiddenCard")));
-      const node = el("li", { class: "card", dataset: { cardId: String(card.id) } }, markerEl, textEl, backEl, authorEl);
+      const paperEl = paperMark();
+      const stack = stackBadge();
+      const node = el("li", { class: "card", dataset: { cardId: String(card.id) } }, markerEl, textEl, backEl, authorEl, paperEl, stack.el);
       if (this.interactive) {
         node.tabIndex = 0;
         node.setAttribute("aria-describedby", "card-help");
       }
-      entry = { el: node, markerEl, textEl, backEl, authorEl, authorName, authorSpoken, text: null, color: null, author: null, marker: null, faceDown: null };
+      entry = {
+        el: node, markerEl, textEl, backEl, authorEl, authorName, authorSpoken, paperEl, stack,
+        text: null, color: null, author: null, marker: null, faceDown: null, onPaper: null, stackSize: null,
+      };
       this.cards.set(card.id, entry);
       this.hooks.cardCreated?.(node, card);
     }
@@ -144,6 +195,18 @@ export class BoardView {
       entry.authorEl.hidden = !author;
       entry.author = author;
     }
+    const onPaper = !faceDown && Boolean(card.on_paper);
+    if (entry.onPaper !== onPaper) {
+      entry.paperEl.hidden = !onPaper;
+      entry.onPaper = onPaper;
+    }
+    const stackSize = 1 + (card.stack?.length ?? 0);
+    if (entry.stackSize !== stackSize) {
+      setStackBadge(entry.stack, stackSize);
+      entry.el.classList.toggle("is-stack", stackSize > 1);
+      entry.stackSize = stackSize;
+    }
+    showUnderneath(entry.el, card);
     return entry;
   }
 

@@ -1,6 +1,7 @@
 // The projector's view of the Metaplan methods: the board's timer (mm:ss in the server's time,
 // corrected for this screen's clock offset) and, once a round of dot voting is closed, a dot
-// badge on each card. Self-contained: it follows the connection and decorates the rendered cards.
+// badge on each card (a stack's badge counts the dots of all its cards, wall dots included: the
+// tally has them). Self-contained: it follows the connection and decorates the rendered cards.
 
 import { followMethods, mmss, secondsLeft } from "./methods-state.js";
 
@@ -22,8 +23,11 @@ export function attachMethods({ connection, currentBoard }) {
       clock.classList.toggle("ended", timer.state === "ended" || secondsLeft(timer) === 0);
     }
     const tally = board?.vote && !board.vote.open ? board.vote.tally ?? {} : board?.vote?.show_live ? board.vote.tally ?? {} : null;
+    const stacks = tally ? stacksOf(connection.model) : new Map();
     for (const node of document.querySelectorAll(".card[data-card-id]")) {
-      const dots = tally ? tally[node.dataset.cardId] ?? 0 : 0;
+      // Dots count for a stack's top; dots given to a card before it was stacked count for it too.
+      const ids = [node.dataset.cardId, ...(stacks.get(node.dataset.cardId) ?? [])];
+      const dots = tally ? ids.reduce((sum, id) => sum + (tally[id] ?? 0), 0) : 0;
       let badge = node.querySelector(":scope > .dot-badge");
       if (!dots) {
         badge?.remove();
@@ -36,6 +40,15 @@ export function attachMethods({ connection, currentBoard }) {
       }
       if (badge.textContent !== `● ${dots}`) badge.textContent = `● ${dots}`;
     }
+  }
+
+  // Stacks are drawn as one card: top card id -> ids of the cards on it.
+  function stacksOf(model) {
+    const stacks = new Map();
+    for (const list of model?.containers() ?? []) {
+      for (const top of list) if (top.stack?.length) stacks.set(String(top.id), top.stack.map((card) => String(card.id)));
+    }
+    return stacks;
   }
 
   followMethods(connection, tick);

@@ -8,6 +8,7 @@
 
 import { Connection } from "./connection.js";
 import { BoardView } from "./board-render.js";
+import { FocusView } from "./board-focus.js";
 import { announce, el, keyFromFragment, pageData, t } from "./page.js";
 
 const data = pageData();
@@ -44,6 +45,8 @@ const ui = {
   queryBar: $("query-bar"),
   queryCount: $("query-count"),
   queryDone: $("query-done"),
+  focusOverlay: $("focus-overlay"),
+  focusStage: $("focus-stage"),
 };
 
 // ---- the key -------------------------------------------------------------------------------
@@ -113,6 +116,22 @@ const view = new BoardView(
 );
 moderator?.attach(view);
 
+// A card animates once when it arrives or is turned face up: moving its element later (a card
+// before it left its list) would play the animation again, unless it is marked as played.
+ui.layout.addEventListener("animationend", (event) => {
+  if (event.target.classList?.contains("card")) event.target.dataset.animated = "done";
+});
+
+// The card or cluster in focus, over the dimmed board; the board behind it takes no input.
+const focusView = new FocusView({
+  root: ui.focusOverlay,
+  stage: ui.focusStage,
+  onShow: (shown) => {
+    ui.layout.inert = shown;
+    ui.queryBar.inert = shown;
+  },
+});
+
 function scheduleRender() {
   if (frame) return;
   frame = requestAnimationFrame(() => {
@@ -123,6 +142,7 @@ function scheduleRender() {
 
 function renderNow() {
   if (!model) return;
+  focusView.render(model, { moderator: isModerator });
   if (moderator?.busy()) return; // a drag in progress: rendered when it ends
   const board = currentBoard();
   renderHeader(board);
@@ -138,6 +158,7 @@ function renderNow() {
     const entry = view.cardEntry(id);
     if (!entry) continue;
     entry.el.classList.remove("turned");
+    delete entry.el.dataset.animated;
     void entry.el.offsetWidth; // restart the animation if the element was reused
     entry.el.classList.add("turned");
   }
@@ -146,6 +167,7 @@ function renderNow() {
     const entry = view.cardEntry(id);
     if (!entry) continue;
     entry.el.classList.remove("arrived");
+    delete entry.el.dataset.animated;
     void entry.el.offsetWidth; // restart the animation if the element was reused
     entry.el.classList.add("arrived");
     if (!isModerator) entry.el.scrollIntoView({ block: "nearest", inline: "nearest" });

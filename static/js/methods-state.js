@@ -35,6 +35,11 @@ function applyVote(board, type, data) {
   } else if (type === "vote.cast" || type === "vote.retracted") {
     board.vote.votes_cast = data.votes_cast;
     if (data.card_id != null && board.vote.tally) board.vote.tally[String(data.card_id)] = data.votes;
+  } else if (type === "vote.recorded") {
+    // Dots counted on the wall: the new total of the card, or the whole tally once closed.
+    board.vote.votes_cast = data.votes_cast;
+    if (data.tally) Object.assign(board.vote, { tally: data.tally, ranking: data.ranking });
+    else if (data.votes != null && board.vote.tally) board.vote.tally[String(data.card_id)] = data.votes;
   } else if (type === "vote.closed") {
     Object.assign(board.vote, { open: false, tally: data.tally, ranking: data.ranking, dots_left: null });
   } else if (type === "vote.recorded") {

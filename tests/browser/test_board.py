@@ -454,10 +454,10 @@ def test_keyboard_moves_cards_and_keeps_focus(server: Any, open_page: Any, clien
     beta = card(page, "Beta")
     expect(beta).to_be_visible()
 
-    # Enter opens the move dialog: target and position.
+    # Enter opens the card dialog: target and position.
     beta.focus()
     page.keyboard.press("Enter")
-    dialog = page.get_by_role("dialog", name="Move card")
+    dialog = page.get_by_role("dialog", name="Card", exact=True)
     expect(dialog).to_be_visible()
     expect(dialog.locator("#move-card-text")).to_have_text("Beta")
     target = dialog.get_by_label("Move to")
