@@ -1,6 +1,6 @@
 """How long each export format takes for a large workshop (default 3,000 cards on 5 boards).
 
-    python bench/export.py [--cards 3000] [--repeat 5] [--database-url sqlite:///…]
+    python bench/export.py [--cards 3000] [--repeat 5] [--database-url sqlite:///…] [--metaplan]
 
 Each format is exported `repeat` times through pinboard.exports.export_workshop (reading the
 database included) and the median is printed with the target: DOCX and PDF under 2 s, the
@@ -36,17 +36,21 @@ def main() -> int:
     parser.add_argument(
         "--database-url", default="", help="default: a new SQLite file in a temporary directory"
     )
+    parser.add_argument(
+        "--metaplan", action="store_true", help="headlines, stacks, paper cards and dot voting on every board"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         database = Database(args.database_url or f"sqlite:///{tmp}/bench.sqlite3")
         upgrade_database(database)
-        workshop_id = make_big_workshop(database, cards=args.cards)
+        workshop_id = make_big_workshop(database, cards=args.cards, metaplan=args.metaplan)
         with database.read() as session:
             first_board = load_workshop(session, workshop_id).boards[0].id
         export_workshop(database, workshop_id, ExportOptions("md"))  # warm up imports and caches
 
-        print(f"{args.cards:,} cards, 5 boards, median of {args.repeat} runs")
+        methods = ", with the Metaplan methods" if args.metaplan else ""
+        print(f"{args.cards:,} cards, 5 boards{methods}, median of {args.repeat} runs")
         print(f"{'format':<7}{'median':>9}{'min':>9}{'target':>9}{'size':>14}  ")
         failed = []
         for fmt in FORMATS:

@@ -2,9 +2,13 @@
 operation in a write transaction, broadcast its events after the commit, then ack.
 
 Every connection joins its workshop's room `w:<id>`, and one of `w:<id>:mod` (the moderator)
-or `w:<id>:others` (participants and the projector). An event that carries a hidden card goes
-whole to `:mod` and as a placeholder to `:others`, with the same seq (pinboard/visibility.py);
-every other event goes to `w:<id>`."""
+or `w:<id>:others` (participants, assistants and the projector); a participant's connections
+also join `w:<id>:p:<participant_id>`, an assistant's `w:<id>:assistants`. An event that carries
+a hidden card goes whole to `:mod` and to the room of whoever else may read the card (its
+author's), then as a placeholder to `:others`, with the same seq (pinboard/visibility.py): the
+author's connections drop the placeholder as a duplicate. Every other event goes to `w:<id>`.
+Rooms span processes (they go through the message queue), so all of an author's phones and tabs
+get the whole card wherever they are connected."""
 
 from __future__ import annotations
 
@@ -109,8 +113,18 @@ def moderator_room(workshop_id: str) -> str:
 
 
 def others_room(workshop_id: str) -> str:
-    """Participants and the projector: whoever may not see every hidden card."""
+    """Participants, assistants and the projector: whoever may not see every hidden card."""
     return f"w:{workshop_id}:others"
+
+
+def readers_room(actor: Actor) -> str | None:
+    """The room of the connections that read the same hidden cards as `actor`, besides the
+    moderator: a participant's own (all their phones and tabs), the assistants' together."""
+    if actor.is_participant:
+        return f"w:{actor.workshop_id}:p:{actor.participant_id}"
+    if actor.is_assistant:
+        return f"w:{actor.workshop_id}:assistants"
+    return None
 
 
 def ok(data: Any, seq: int | None) -> dict[str, Any]:
@@ -155,6 +169,9 @@ class Realtime:
         self.connections[request.sid] = actor  # type: ignore[attr-defined]
         join_room(workshop_room(actor.workshop_id))
         join_room(moderator_room(actor.workshop_id) if actor.is_moderator else others_room(actor.workshop_id))
+        own = readers_room(actor)
+        if own is not None:
+            join_room(own)
 
     def disconnect(self, *_: Any) -> None:
         self.connections.pop(request.sid, None)  # type: ignore[attr-defined]
@@ -256,9 +273,14 @@ class Realtime:
         for event in events:
             message = event_message(event)
             if visibility.needs_projection(event.type, event.data):
-                # The author is among the others and gets the placeholder too: their own copy
-                # came with the ack (and comes with their own sync and snapshot).
-                self.socketio.emit("event", message, to=moderator_room(workshop_id))
+                # Whole to the moderator and the card's author first, then the placeholder to
+                # everyone else with the same seq: the author is among the others too and drops
+                # it as a duplicate. So the author's phone follows the moderator's edits live.
+                rooms = [moderator_room(workshop_id)]
+                reader = visibility.reader(workshop_id, event.data["card"])
+                if reader is not None:
+                    rooms.append(readers_room(reader))  # type: ignore[arg-type]
+                self.socketio.emit("event", message, to=rooms)
                 public = {**message, "data": visibility.public_event(event.type, event.data)}
                 self.socketio.emit("event", public, to=others_room(workshop_id))
             else:

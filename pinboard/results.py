@@ -11,8 +11,10 @@ by hand (see docs/export.md):
     …               the unsorted cards in a group of their own after the clusters
 
 The renderers in pinboard/exports/ only lay this model out; none of them reads the database.
-Items already carry what dot voting and stacking will fill in (`votes`, `stacked`, `on_paper`),
-so that work only has to set them.
+Beside its text an item carries what the Metaplan methods add (docs/export.md): its dots from
+the board's latest closed round, phones' and wall's together (`votes`); the cards stacked onto it,
+each an item of its own (`stacked`, printed beneath it as "auch: …"); and whether it was written
+on paper and typed in (`on_paper`, "Papierkarte").
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ class Labels:
     vote_one: str
     votes_many: str  # "{count}" is replaced
     on_paper: str
+    stacked: str  # before each card of a stack, beneath its top: "auch: <text>"
+    stack_count: str  # "{count}" is replaced: the cards a stack holds (board pictures)
+    yes: str  # a true flag in the card table
     cards_file: str  # file name prefix of the card table (CSV)
     workshop_file: str  # file name prefix of the workshop file (JSON)
     csv_columns: tuple[str, ...]
@@ -95,10 +100,25 @@ LABELS = {
         picture_alt="Fotoprotokoll: {board}",
         vote_one="1 Punkt",
         votes_many="{count} Punkte",
-        on_paper="auf Papier",
+        on_paper="Papierkarte",
+        stacked="auch:",
+        stack_count="{count} Karten",
+        yes="ja",
         cards_file="Karten",
         workshop_file="Workshop",
-        csv_columns=("Board", "Cluster", "Position", "Text", "Farbe", "Punkte", "Autor*in", "Erstellt (UTC)"),
+        csv_columns=(
+            "Board",
+            "Cluster",
+            "Position",
+            "Text",
+            "Farbe",
+            "Punkte",
+            "Autor*in",
+            "Erstellt (UTC)",
+            "Überschrift",
+            "Gestapelte Karten",
+            "Papierkarte",
+        ),  # fmt: skip
         colors={
             "yellow": "gelb",
             "orange": "orange",
@@ -117,10 +137,25 @@ LABELS = {
         picture_alt="Board picture: {board}",
         vote_one="1 dot",
         votes_many="{count} dots",
-        on_paper="on paper",
+        on_paper="paper card",
+        stacked="also:",
+        stack_count="{count} cards",
+        yes="yes",
         cards_file="Cards",
         workshop_file="Workshop",
-        csv_columns=("Board", "Cluster", "Position", "Text", "Colour", "Votes", "Author", "Created (UTC)"),
+        csv_columns=(
+            "Board",
+            "Cluster",
+            "Position",
+            "Text",
+            "Colour",
+            "Votes",
+            "Author",
+            "Created (UTC)",
+            "Headline",
+            "Stacked cards",
+            "Paper card",
+        ),  # fmt: skip
         colors={
             "yellow": "yellow",
             "orange": "orange",
@@ -142,7 +177,7 @@ def labels_for(language: str) -> Labels:
 
 @dataclass(frozen=True)
 class Item:
-    """One card as a list item."""
+    """One card as a list item; a stack is one item, its top, with the other cards in `stacked`."""
 
     text: str
     color: str = "yellow"
@@ -150,8 +185,13 @@ class Item:
     created_at: dt.datetime | None = None
     author: str = ""  # the author's display name; empty unless the document shows authors
     votes: int | None = None  # dot count; None while the board has no voting
-    stacked: tuple[str, ...] = ()  # texts of the cards stacked under this one
+    stacked: tuple[Item, ...] = ()  # the cards stacked onto this one, in stack order (no votes)
     on_paper: bool = False  # the card was written on paper in the room and typed in afterwards
+
+    @property
+    def stack_size(self) -> int:
+        """How many cards the item stands for: 1, or the whole stack."""
+        return 1 + len(self.stacked)
 
 
 @dataclass(frozen=True)
@@ -223,10 +263,14 @@ class ResultsDocument:
         raise NotFound(f"Board {board_id} does not exist in this workshop.")
 
     def meta(self, item: Item) -> str:
-        """What is shown beside a card's text: "3 Punkte, Anna, auf Papier"; empty for nothing."""
+        """What is shown beside a card's text: "3 Punkte, Anna, Papierkarte"; empty for nothing."""
+        parts = [self.labels.votes(item.votes)] if item.votes is not None else []
+        notes = self.notes(item)
+        return ", ".join([*parts, notes] if notes else parts)
+
+    def notes(self, item: Item) -> str:
+        """The meta without the dots: "Anna, Papierkarte" (the board pictures draw dots apart)."""
         parts = []
-        if item.votes is not None:
-            parts.append(self.labels.votes(item.votes))
         if item.author:
             parts.append(item.author)
         if item.on_paper:
@@ -272,9 +316,12 @@ class WorkshopData:
     participants: list[Participant]
     boards: list[Board]
     clusters: dict[int, list[Cluster]] = field(default_factory=dict)  # by board id
-    cards: dict[tuple[int, int | None], list[Card]] = field(default_factory=dict)  # by (board, cluster)
+    # The cards lying in a container (no stacked ones), by (board, cluster).
+    cards: dict[tuple[int, int | None], list[Card]] = field(default_factory=dict)
     # Dots per card id by board id, from each board's latest closed round of dot voting.
     votes: dict[int, dict[int, int]] = field(default_factory=dict)
+    # The cards stacked onto a card, in stack order, by the id of that (top) card.
+    stacks: dict[int, list[Card]] = field(default_factory=dict)
 
     def participant_names(self) -> dict[int, str]:
         return {participant.id: participant.display_name for participant in self.participants}
@@ -285,9 +332,12 @@ class WorkshopData:
     def cards_in(self, board: Board, cluster: Cluster | None) -> list[Card]:
         return self.cards.get((board.id, cluster.id if cluster else None), [])
 
+    def stack_of(self, card: Card) -> list[Card]:
+        return self.stacks.get(card.id, [])
+
 
 def load_workshop(session: Session, workshop_id: str) -> WorkshopData:
-    """Everything the exports need: six queries whatever the size of the workshop."""
+    """Everything the documents need: seven queries whatever the size of the workshop."""
     workshop = session.scalars(select(Workshop).where(Workshop.id == workshop_id)).one_or_none()
     if workshop is None:
         raise NotFound("This workshop does not exist.")
@@ -311,17 +361,26 @@ def load_workshop(session: Session, workshop_id: str) -> WorkshopData:
         clusters[cluster.board_id].append(cluster)
     live_clusters = {cluster.id for board_clusters in clusters.values() for cluster in board_clusters}
     cards: dict[tuple[int, int | None], list[Card]] = defaultdict(list)
-    for card in session.scalars(
-        select(Card)
-        .where(Card.workshop_id == workshop.id, Card.deleted_at.is_(None))
-        .order_by(Card.position, Card.id)
-    ):
-        # A card never stays in a deleted cluster (deleting one moves its cards); should one
-        # be there all the same, it is shown with the unsorted cards rather than lost.
+    live_cards = list(
+        session.scalars(
+            select(Card)
+            .where(Card.workshop_id == workshop.id, Card.deleted_at.is_(None))
+            .order_by(Card.position, Card.id)
+        )
+    )
+    tops = {card.id for card in live_cards if card.stacked_on_id is None}
+    stacks: dict[int, list[Card]] = defaultdict(list)
+    for card in live_cards:
+        if card.stacked_on_id in tops:
+            stacks[card.stacked_on_id].append(card)  # type: ignore[index]
+            continue
+        # A card never stays in a deleted cluster (deleting one moves its cards), nor on a stack
+        # whose top is gone; should one be there all the same, it is shown on its own rather
+        # than lost (in a deleted cluster: with the unsorted cards).
         cluster_id = card.cluster_id if card.cluster_id in live_clusters else None
         cards[(card.board_id, cluster_id)].append(card)
     votes = closed_tallies(session, workshop.id)
-    return WorkshopData(workshop, participants, boards, dict(clusters), dict(cards), votes)
+    return WorkshopData(workshop, participants, boards, dict(clusters), dict(cards), votes, dict(stacks))
 
 
 # ---- building the document ------------------------------------------------------------------
@@ -332,14 +391,17 @@ def build_document(data: WorkshopData, *, authors: bool = False) -> ResultsDocum
     labels = labels_for(workshop.language)
     names = data.participant_names() if authors else {}
 
-    def item(card: Card) -> Item:
+    def item(card: Card, *, top: bool = True) -> Item:
         return Item(
             text=card.text,
             color=card.color,
             card_id=card.id,
             created_at=card.created_at,
             author=names.get(card.author_id, "") if card.author_id is not None else "",
-            votes=data.votes[card.board_id].get(card.id, 0) if card.board_id in data.votes else None,
+            # The dots on a stack count for its top (pinboard/voting.py).
+            votes=data.votes[card.board_id].get(card.id, 0) if top and card.board_id in data.votes else None,
+            stacked=tuple(item(under, top=False) for under in data.stack_of(card)) if top else (),
+            on_paper=card.on_paper,
         )
 
     agenda = None

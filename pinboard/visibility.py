@@ -44,6 +44,16 @@ def card_for(viewer: Actor, card: Mapping[str, Any]) -> dict[str, Any]:
     return dict(card) if may_see(viewer, card) else placeholder(card)
 
 
+def reader(workshop_id: str, card: Mapping[str, Any]) -> Actor | None:
+    """Who besides the moderator may read the hidden card: its author (a participant), the
+    assistants (a card one of them typed in), or nobody else (the moderator's own card)."""
+    if card.get("author_id") is not None:
+        return Actor.participant(workshop_id, card["author_id"])
+    if card.get("author_role") == "assistant":
+        return Actor.assistant(workshop_id)
+    return None
+
+
 def needs_projection(event_type: str, data: Mapping[str, Any]) -> bool:
     """Whether the event carries a hidden card, so that not everyone may receive it as it is."""
     return event_type in CARD_EVENTS and bool(data["card"].get("hidden"))

@@ -47,16 +47,30 @@ def _positions(session: Any) -> list[str]:
         clusters[board_id].append(position)
         live_clusters[cluster_id] = board_id
     cards: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+    stacks: dict[int, list[int]] = defaultdict(list)
+    places: dict[int, tuple[int, int | None]] = {}
+    stacked: list[tuple[int, int]] = []
     found = []
-    for card_id, board_id, cluster_id, position in session.execute(
-        select(Card.id, Card.board_id, Card.cluster_id, Card.position).where(Card.deleted_at.is_(None))
+    for card_id, board_id, cluster_id, position, top_id in session.execute(
+        select(Card.id, Card.board_id, Card.cluster_id, Card.position, Card.stacked_on_id).where(
+            Card.deleted_at.is_(None)
+        )
     ):
-        cards[(board_id, cluster_id)].append(position)
+        places[card_id] = (board_id, cluster_id)
+        if top_id is None:
+            cards[(board_id, cluster_id)].append(position)
+        else:  # its position is its place in the stack
+            stacks[top_id].append(position)
+            stacked.append((card_id, top_id))
         if cluster_id is not None and live_clusters.get(cluster_id) != board_id:
             found.append(f"card {card_id} is in cluster {cluster_id}, not a live cluster of board {board_id}")
+    for card_id, top_id in stacked:
+        if places.get(top_id) != places[card_id] or top_id in dict(stacked):
+            found.append(f"card {card_id} lies on {top_id}, which is not a live top in the same place")
     found += _dense(boards, "boards of workshop")
     found += _dense(clusters, "clusters of board")
     found += _dense(cards, "cards of (board, cluster)")
+    found += _dense(stacks, "cards stacked on")
     return found
 
 

@@ -138,6 +138,8 @@ class Replica:
         card = data["card"]
         for existing in self.cards():
             if existing["id"] == card["id"]:
+                if card.get("hidden") and not card["text"] and existing["text"]:
+                    continue  # a placeholder never overwrites a card held whole (as board-model.js)
                 existing.update(text=card["text"], color=card["color"], updated_at=card["updated_at"])
 
     def _on_cards_revealed(self, data: dict[str, Any]) -> None:

@@ -55,7 +55,14 @@ def test_bodies_come_from_the_schemas_the_views_validate_with(spec: dict[str, An
     assert workshop["properties"]["title"]["pattern"] == text_pattern(
         schemas.WorkshopCreate().fields["title"]
     )
-    assert components["WorkshopFileIn"]["properties"]["version"]["enum"] == [1]
+    assert components["WorkshopFileIn"]["properties"]["version"]["enum"] == [1, 2]
+    card = components["CardIn"]["properties"]
+    assert card["stack"]["items"] == {"$ref": "#/components/schemas/StackedCardIn"}
+    assert "stack" not in components["StackedCardIn"]["properties"]
+    assert {"hidden", "participants_choose_color"} <= set(components["SettingsIn"]["properties"])
+    assert components["BoardIn"]["properties"]["vote_rounds"]["items"] == {
+        "$ref": "#/components/schemas/VoteRoundIn"
+    }
     export = spec["paths"]["/api/workshops/{workshop_id}/export"]["get"]
     query = {parameter["name"]: parameter for parameter in export["parameters"] if parameter["in"] == "query"}
     assert set(query) == {"format", "authors", "board", "pictures"}

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
+from pinboard.credentials import derive_secret
 from pinboard.database import Database
+from pinboard.workshops import ASSISTANT
 from tests.conftest import new_client_id
 from tests.replica import Replica, shape_of
 from tests.test_realtime import (
@@ -33,6 +35,7 @@ def room(app_db: Database, socket_client: Callable[..., Any]) -> Room:
 
 SECRET = "Geheim: Die Verwaltung hört nicht zu"
 SECRET_EDIT = "Geheim, überarbeitet: Niemand fragt uns"
+SECRET_BY_MODERATOR = "Geheim, vom Moderator korrigiert: Niemand fragt uns"
 
 
 def new_card(room: Room, **fields: Any) -> dict[str, Any]:
@@ -50,8 +53,10 @@ def hide_board(room: Room, hidden: bool = True) -> None:
     room.received()
 
 
-def post_hidden(room: Room, text: str = SECRET, sender: str = "anna") -> dict[str, Any]:
-    ack = ok(room.clients[sender], "card:create", new_card(room, text=text))
+def post_hidden(
+    room: Room, text: str = SECRET, sender: str = "anna", test_client: Any = None
+) -> dict[str, Any]:
+    ack = ok(test_client or room.clients[sender], "card:create", new_card(room, text=text))
     assert ack["data"]["hidden"] is True and ack["data"]["text"] == text  # the author's ack: whole
     return ack
 
@@ -90,14 +95,17 @@ def test_a_hidden_card_reaches_the_moderator_whole_and_everyone_else_as_a_placeh
 
     received = room.received()
     assert {name: [m["seq"] for m in messages] for name, messages in received.items()} == {
-        name: [ack["seq"]] for name in room.clients
-    }  # one event each, with the same seq
+        name: [ack["seq"]] * (2 if name == "anna" else 1) for name in room.clients
+    }  # one event each, with the same seq; the author's connection gets two
     [full] = received["moderator"]
     assert full == {"seq": ack["seq"], "type": "card.created", "data": {"card": card, "index": 2}}
     placeholder = {**card, "text": "", "color": None, "author_id": None, "author_name": "", "client_id": None}
-    for name in ("anna", "ben", "projector"):
-        # The author's phone too: it has its card from the ack already.
-        assert received[name] == [{**full, "data": {"card": placeholder, "index": 2}}], name
+    public = {**full, "data": {"card": placeholder, "index": 2}}
+    for name in ("ben", "projector"):
+        assert received[name] == [public], name
+    # The author's connections get the whole card first, then the placeholder with the same seq,
+    # which they drop as a duplicate.
+    assert received["anna"] == [full, public]
     assert events(room.outsider) == []
     for name in ("ben", "projector"):
         assert SECRET not in json.dumps(received[name], ensure_ascii=False)
@@ -108,24 +116,64 @@ def test_edits_recolouring_and_moves_of_a_hidden_card_stay_projected(room: Room)
     card_id = post_hidden(room)["data"]["id"]
     room.received()
     moderator, anna = room.clients["moderator"], room.clients["anna"]
+    replica = Replica(sync_snapshot(anna))  # Anna's phone, before the changes
     edited = ok(anna, "card:update", {"card_id": card_id, "text": SECRET_EDIT})
     assert edited["data"]["text"] == SECRET_EDIT
     ok(moderator, "card:update", {"card_id": card_id, "color": "pink"})
+    ok(moderator, "card:update", {"card_id": card_id, "text": SECRET_BY_MODERATOR})
     ok(moderator, "card:move", {"card_id": card_id, "cluster_id": room.c01, "index": 0})
 
     received = room.received()
-    assert [m["type"] for m in received["moderator"]] == ["card.updated", "card.updated", "card.moved"]
-    assert received["moderator"][0]["data"]["card"]["text"] == SECRET_EDIT
-    assert received["moderator"][1]["data"]["card"]["color"] == "pink"
-    for name in ("anna", "ben", "projector"):
-        updates, move = received[name][:2], received[name][2]
-        assert [m["seq"] for m in received[name]] == [m["seq"] for m in received["moderator"]]
-        assert [blank(m["data"]["card"]) for m in updates] == [BLANK, BLANK], name
-        assert move == received["moderator"][2]  # a move says where, not what: everyone gets it
+    whole = received["moderator"]
+    assert [m["type"] for m in whole] == ["card.updated", "card.updated", "card.updated", "card.moved"]
+    assert whole[0]["data"]["card"]["text"] == SECRET_EDIT
+    assert whole[1]["data"]["card"]["color"] == "pink"
+    assert whole[2]["data"]["card"]["text"] == SECRET_BY_MODERATOR
     for name in ("ben", "projector"):
-        assert "Geheim" not in json.dumps(received[name], ensure_ascii=False) and "pink" not in json.dumps(
-            received[name]
-        )
+        updates, move = received[name][:3], received[name][3]
+        assert [m["seq"] for m in received[name]] == [m["seq"] for m in whole]
+        assert [blank(m["data"]["card"]) for m in updates] == [BLANK, BLANK, BLANK], name
+        assert move == whole[3]  # a move says where, not what: everyone gets it
+        assert "Geheim" not in json.dumps(received[name], ensure_ascii=False)
+        assert "pink" not in json.dumps(received[name])
+    # Anna gets every change of her card whole, the moderator's too, each followed by the
+    # placeholder with the same seq; applied in seq order, her replica has the moderator's text.
+    assert [m["seq"] for m in received["anna"]] == [seq for m in whole for seq in [m["seq"]] * 2][:-1]
+    assert received["anna"][0::2] == whole
+    assert [blank(m["data"]["card"]) for m in received["anna"][1::2]] == [BLANK, BLANK, BLANK]
+    applied = [replica.apply(m) for m in received["anna"]]
+    assert applied == [True, False, True, False, True, False, True]
+    card = next(c for c in replica.cards() if c["id"] == card_id)
+    assert (card["text"], card["color"], card["hidden"]) == (SECRET_BY_MODERATOR, "pink", True)
+    assert replica.shape() == Replica(sync_snapshot(anna)).shape()
+
+
+def test_every_connection_of_the_author_gets_the_moderators_edit(room: Room) -> None:
+    second_phone = room.connect(participant_auth(room.w, room.anna_token))
+    hide_board(room)
+    second_phone.get_received()
+    card_id = post_hidden(room)["data"]["id"]
+    room.received(), second_phone.get_received()
+    ok(room.clients["moderator"], "card:update", {"card_id": card_id, "text": SECRET_BY_MODERATOR})
+    for anna in (room.clients["anna"], second_phone):
+        assert [m["data"]["card"]["text"] for m in events(anna)] == [SECRET_BY_MODERATOR, ""]
+    assert [m["data"]["card"]["text"] for m in events(room.clients["ben"])] == [""]
+
+
+def test_a_card_an_assistant_typed_in_goes_whole_to_every_assistant(room: Room) -> None:
+    """An assistant's hidden card may be read by the assistants (pinboard/visibility.py): all
+    their connections get it whole, nobody else but the moderator."""
+    auth = {"workshop": room.w.id, "assistant_key": derive_secret(room.w.moderator_key, ASSISTANT)}
+    typist, colleague = room.connect(auth), room.connect(auth)
+    hide_board(room)
+    typist.get_received(), colleague.get_received()
+    card_id = post_hidden(room, sender="typist", test_client=typist)["data"]["id"]
+    ok(room.clients["moderator"], "card:update", {"card_id": card_id, "text": SECRET_BY_MODERATOR})
+    for assistant in (typist, colleague):
+        texts = [m["data"]["card"]["text"] for m in events(assistant)]
+        assert texts == [SECRET, "", SECRET_BY_MODERATOR, ""]
+    for name in ("anna", "ben", "projector"):
+        assert "Geheim" not in json.dumps(events(room.clients[name]), ensure_ascii=False), name
 
 
 def test_several_moderator_tabs_all_get_the_whole_card(room: Room) -> None:

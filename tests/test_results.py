@@ -10,7 +10,9 @@ import pytest
 from pinboard import boards as board_ops
 from pinboard import cards as card_ops
 from pinboard import clusters as cluster_ops
+from pinboard import stacks, voting
 from pinboard.errors import NotFound
+from pinboard.exports.workshop_json import load_vote_rounds
 from pinboard.results import (
     LABELS,
     Item,
@@ -22,6 +24,7 @@ from pinboard.results import (
     results_document,
 )
 from tests.conftest import make_participant, make_workshop, new_client_id
+from tests.exports.metaplan import HEADLINES, HIDDEN_TEXT, STACKED, build_metaplan
 
 DE = LABELS["de"]
 EN = LABELS["en"]
@@ -72,7 +75,9 @@ def test_votes_authors_and_paper_appear_beside_a_card_only_when_set(db) -> None:
     assert document.meta(Item("x")) == ""
     assert document.meta(Item("x", votes=0)) == "0 Punkte"
     assert document.meta(Item("x", votes=1)) == "1 Punkt"
-    assert document.meta(Item("x", votes=3, author="Anna", on_paper=True)) == "3 Punkte, Anna, auf Papier"
+    assert document.meta(Item("x", votes=3, author="Anna", on_paper=True)) == "3 Punkte, Anna, Papierkarte"
+    assert document.notes(Item("x", votes=3, author="Anna", on_paper=True)) == "Anna, Papierkarte"
+    assert labels_for("en").on_paper == "paper card" and labels_for("en").stacked == "also:"
     assert labels_for("en").votes(1) == "1 dot" and labels_for("en").votes(2) == "2 dots"
     assert labels_for("fr") is DE
 
@@ -179,22 +184,84 @@ def test_an_unknown_workshop_is_not_found(db) -> None:
         load_workshop(session, "nope")
 
 
+def _with_stacks_and_votes(db, workshop, cards: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """Cards on the first two boards (alternately), four stacked onto the first, a closed round
+    with a phone's dot and dots counted on the wall."""
+    actor, _ = make_participant(db, workshop, name="Anna")
+    boards = workshop.board_ids[:2]
+    with db.write() as session:
+        ids = [
+            card_ops.create_card(
+                session, actor, client_id=new_client_id(), board_id=boards[n % len(boards)], text=f"Karte {n}"
+            ).data["id"]
+            for n in range(cards)
+        ]
+        for card_id in ids[2:10:2][: cards // 2 - 1]:  # onto the first card: cards of its board
+            stacks.stack_card(session, workshop.moderator, card_id=card_id, onto_card_id=ids[0])
+        voting.open_vote(session, workshop.moderator, board_id=boards[0], budget=3, per_card_cap=3)
+        voting.cast_vote(session, actor, card_id=ids[-2])
+        voting.close_vote(session, workshop.moderator, board_id=boards[0])
+        voting.record_wall_dots(session, workshop.moderator, card_id=ids[0], dots=4)
+    return ids
+
+
 def test_reading_a_workshop_takes_the_same_few_queries_whatever_its_size(db, count_queries) -> None:
     small = make_workshop(db, boards=[{"title": "Eins", "clusters": ["A"]}])
     large = make_workshop(db)
-    actor, _ = make_participant(db, large, name="Anna")
+    _with_stacks_and_votes(db, small, 4)
     with db.write() as session:
         board_ops.create_board(session, large.moderator, title="Drei", clusters=["X", "Y", "Z"])
-        for n in range(30):
-            board_id = large.board_ids[n % 2]
-            card_ops.create_card(
-                session, actor, client_id=new_client_id(), board_id=board_id, text=f"Karte {n}"
-            )
+    _with_stacks_and_votes(db, large, 30)
     counts = []
     for workshop_id in (small.id, large.id):
         with count_queries() as counter, db.read() as session:
-            document = build_document(load_workshop(session, workshop_id), authors=True)
+            data = load_workshop(session, workshop_id)
+            document = build_document(data, authors=True)
             document.meta(Item("x"))
+            load_vote_rounds(session, workshop_id)
         counts.append(counter.count)
-    assert counts[0] == counts[1] <= 6  # the sixth: dot voting tallies
-    assert document.card_count == 30
+    # Five tables, the tallies with the wall dots (2), and for the workshop file its rounds and dots (3).
+    assert counts[0] == counts[1] == 5 + 2 + 3
+    assert document.card_count == 30 - 4  # a stack is one item
+    first = document.sections[0].groups[-1].items
+    assert (first[0].text, first[0].stack_size, first[0].votes) == ("Karte 0", 5, 4)
+    assert [item.text for item in first[0].stacked] == ["Karte 2", "Karte 4", "Karte 6", "Karte 8"]
+    assert [item.votes for item in first[0].stacked] == [None] * 4  # the stack's dots count for its top
+    assert [(item.text, item.votes) for item in first[-2:]] == [("Karte 26", 0), ("Karte 28", 1)]
+
+
+def test_the_metaplan_methods_in_the_document_model(client, socket_client, app_db) -> None:
+    built = build_metaplan(client, socket_client)
+    with app_db.read() as session:
+        document = results_document(session, built.id, authors=True)
+    first, second = document.sections
+    grundhaltung, dialog, unsorted = first.groups
+    assert [group.headline for group in first.groups] == [*HEADLINES, ""]
+    top, rollen = grundhaltung.items
+    assert (top.text, top.color, top.votes, top.author, top.on_paper) == (
+        "Leitsätze erstellen",
+        "pink",
+        5,
+        "Anna",
+        False,
+    )
+    assert [(s.text, s.author, s.on_paper, s.votes, s.stacked) for s in top.stacked] == [
+        (STACKED[0], "Bernd", False, None, ()),
+        (STACKED[1], "", True, None, ()),
+    ]
+    assert (rollen.votes, rollen.color, rollen.stacked) == (1, "green", ())
+    transparenz, feedback = dialog.items
+    assert (transparenz.votes, transparenz.on_paper, transparenz.color) == (
+        6,
+        True,
+        "blue",
+    )  # 1 + 5 on the wall
+    assert (feedback.votes, feedback.on_paper) == (0, False)
+    assert [(i.text, i.votes, i.on_paper) for i in unsorted.items] == [
+        ("Mut haben, Dinge zu beenden", 0, True)
+    ]
+    assert first.card_count == 5  # items: the stack of three is one
+    [hidden] = second.groups[0].items  # the moderator's record holds the hidden card
+    assert (hidden.text, hidden.votes, hidden.color) == (HIDDEN_TEXT, None, "orange")
+    assert document.meta(top.stacked[1]) == "Papierkarte"
+    assert document.meta(transparenz) == "6 Punkte, Papierkarte"

@@ -73,13 +73,15 @@ class Collected:
 
 def collect(session: Any, workshop_id: str, options: ExportOptions) -> Collected:
     """Read the workshop (a fixed number of queries); render later, outside the transaction."""
-    from .workshop_json import workshop_file
+    from .workshop_json import load_vote_rounds, workshop_file
 
     data = load_workshop(session, workshop_id)
     document = build_document(data, authors=options.authors)
     if options.board_id is not None:
         document.section(options.board_id)  # NotFound for a board of another workshop
-    return Collected(document, workshop_file(data) if options.format == "json" else None)
+    if options.format != "json":
+        return Collected(document)
+    return Collected(document, workshop_file(data, load_vote_rounds(session, workshop_id)))
 
 
 def render(collected: Collected, options: ExportOptions) -> ExportFile:

@@ -16,7 +16,7 @@ from typing import Any
 
 import typst
 
-from ..results import BoardSection, ResultsDocument, list_marker
+from ..results import BoardSection, Item, ResultsDocument, list_marker
 
 log = logging.getLogger("pinboard.exports")
 
@@ -45,23 +45,33 @@ def typst_text(text: str) -> str:
     )
 
 
+def card_data(document: ResultsDocument, item: Item, marker: str) -> dict[str, Any]:
+    """A card as the picture draws it: a stack as its top with the number of cards it holds,
+    the dots (phones' and wall's) as a dot with its count, author and paper note beneath."""
+    labels = document.labels
+    return {
+        "marker": marker,
+        "text": typst_text(item.text),
+        "color": item.color,
+        "stack": labels.stack_count.format(count=item.stack_size) if item.stacked else "",
+        "dots": labels.votes(item.votes) if item.votes else "",
+        "meta": typst_text(document.notes(item)),
+    }
+
+
 def picture_data(document: ResultsDocument, section: BoardSection) -> dict[str, Any]:
-    """A board as the picture shows it: the unsorted cards first (left), then the clusters.
+    """A board as the picture shows it: the unsorted cards first (left), then the clusters,
+    each with its headline card under the heading.
 
     An empty unsorted column is left out, unless the board has nothing else."""
     areas = []
     for group in section.groups:
         area = {
             "heading": typst_text(group.heading),
+            "headline": typst_text(group.headline),
             "unsorted": group.unsorted,
             "cards": [
-                {
-                    "marker": list_marker(group.list_style, index),
-                    "text": typst_text(item.text),
-                    "color": item.color,
-                    "meta": typst_text(document.meta(item)),
-                    "stacked": [typst_text(text) for text in item.stacked],
-                }
+                card_data(document, item, list_marker(group.list_style, index))
                 for index, item in enumerate(group.items)
             ],
         }
@@ -70,7 +80,7 @@ def picture_data(document: ResultsDocument, section: BoardSection) -> dict[str, 
         else:
             areas.append(area)
     if not areas:
-        areas.append({"heading": document.labels.unsorted, "unsorted": True, "cards": []})
+        areas.append({"heading": document.labels.unsorted, "headline": "", "unsorted": True, "cards": []})
     return {"heading": typst_text(section.heading), "title": typst_text(section.title), "areas": areas}
 
 

@@ -1,4 +1,6 @@
-"""The cards as a table: one row per card, in board order.
+"""The cards as a table: one row per card, in board order; a stack is one row, the cards
+stacked onto its top in a column of their own (one a line). The cluster's headline, and
+whether a card was written on paper, have columns of their own too, after the original eight.
 
 UTF-8 with a byte order mark, so that Excel shows umlauts; separated by ";" for German
 workshops (what Excel expects with German regional settings) and "," for English ones.
@@ -11,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..results import ResultsDocument
+from ..results import Item, ResultsDocument
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -25,6 +27,15 @@ def _timestamp(value: object) -> str:
     if value is None:
         return ""
     return value.replace(microsecond=0).isoformat() + "Z"  # type: ignore[attr-defined]
+
+
+def _stacked(document: ResultsDocument, item: Item) -> str:
+    """The cards stacked onto a card, one a line, each with its note ("… (Papierkarte)")."""
+    lines = []
+    for under in item.stacked:
+        meta = document.meta(under)
+        lines.append(f"{under.text} ({meta})" if meta else under.text)
+    return "\n".join(lines)
 
 
 def render_csv(document: ResultsDocument) -> bytes:
@@ -46,6 +57,9 @@ def render_csv(document: ResultsDocument) -> bytes:
                         "" if item.votes is None else item.votes,
                         _cell(item.author),
                         _timestamp(item.created_at),
+                        _cell(group.headline),
+                        _cell(_stacked(document, item)),
+                        labels.yes if item.on_paper else "",
                     ]
                 )
     return out.getvalue().encode("utf-8")

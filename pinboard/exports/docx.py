@@ -9,7 +9,7 @@ navigation pane, a table of contents and restyling all work:
     List Number (with "1)")               the agenda
     List Bullet / List Number / List Letter   the cards, by the cluster's list style; every
                                               cluster's list starts again at 1 (or a)
-    List Bullet 2                         cards stacked under a card
+    List Bullet 2                         the cards stacked onto a card: "auch: <text>"
 
 Card text is set exactly as typed (line breaks and tabs become Word's breaks and tabs).
 """
@@ -142,14 +142,23 @@ class _Builder:
         p.add_r().text = _xml_text(text)
         return Paragraph(p, self.doc._body)
 
+    def soft(self, paragraph: Any, text: str) -> None:
+        """A run in the soft colour: the dot count, author and paper note, "auch:"."""
+        run = paragraph.add_run(_xml_text(text))
+        run.font.color.rgb = SOFT
+
     def item(self, item: Item, style: str, num_id: int | None) -> None:
         paragraph = self.paragraph(item.text, style, num_id)
         meta = self.source.meta(item)
         if meta:
-            run = paragraph.add_run(_xml_text(f" ({meta})"))
-            run.font.color.rgb = SOFT
+            self.soft(paragraph, f" ({meta})")
         for stacked in item.stacked:
-            self.paragraph(stacked, "List Bullet 2")
+            paragraph = self.paragraph(f"{self.source.labels.stacked} ", "List Bullet 2")
+            paragraph.runs[0].font.color.rgb = SOFT
+            paragraph.add_run(_xml_text(stacked.text))
+            meta = self.source.meta(stacked)
+            if meta:
+                self.soft(paragraph, f" ({meta})")
 
     def group(self, group: Group) -> None:
         self.paragraph(group.heading, "Heading 2")

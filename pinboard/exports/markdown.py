@@ -13,6 +13,9 @@ Layout, as in the hand-written record:
     ## 1 Ablauf            1) 2) 3) (an ordered list with the ")" delimiter)
     ## 2 <board>
     ### <cluster>          - bullets, 1. numbers, or - a. letters (Markdown has no letter lists)
+    **<headline>**         the cluster's headline card, when it has one
+    - <card> (3 Punkte, Papierkarte)
+      - *auch:* <card>     the cards stacked onto it
 """
 
 from __future__ import annotations
@@ -49,15 +52,19 @@ def escape_block(text: str, indent: str) -> str:
     return ("\\\n" + indent).join(lines)
 
 
-def _item(document: ResultsDocument, item: Item, marker: str) -> list[str]:
-    indent = " " * (len(marker.split(" ")[0]) + 1)  # the item's content column
+def _with_meta(document: ResultsDocument, item: Item, indent: str) -> str:
     text = escape_block(item.text, indent)
     meta = document.meta(item)
-    if meta:
-        text += f" ({escape_inline(meta)})"
-    lines = [f"{marker} {text}"]
+    return f"{text} ({escape_inline(meta)})" if meta else text
+
+
+def _item(document: ResultsDocument, item: Item, marker: str) -> list[str]:
+    indent = " " * (len(marker.split(" ")[0]) + 1)  # the item's content column
+    lines = [f"{marker} {_with_meta(document, item, indent)}"]
+    # A stack is one item; the cards stacked onto it follow as sub-items: "- *auch:* <text>".
+    prefix = escape_inline(document.labels.stacked)
     for stacked in item.stacked:
-        lines.append(f"{indent}- {escape_block(stacked, indent + '  ')}")
+        lines.append(f"{indent}- *{prefix}* {_with_meta(document, stacked, indent + '  ')}")
     return lines
 
 

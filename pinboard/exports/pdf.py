@@ -26,6 +26,7 @@ def pdf_data(document: ResultsDocument, *, pictures: bool = True) -> dict[str, A
         "title": document.title,  # the PDF's metadata: exact
         "footer": t(_shortened(f"{document.document_type}: {document.title}", FOOTER_LIMIT)),
         "document_type": document.document_type,
+        "stacked_label": document.labels.stacked,
         "heading": t(document.title),
         "event_line": t(document.event_line) if document.event_line else None,
         "agenda": (
@@ -45,7 +46,10 @@ def pdf_data(document: ResultsDocument, *, pictures: bool = True) -> dict[str, A
                             {
                                 "text": t(item.text),
                                 "meta": t(document.meta(item)),
-                                "stacked": [t(text) for text in item.stacked],
+                                "stacked": [
+                                    {"text": t(under.text), "meta": t(document.meta(under))}
+                                    for under in item.stacked
+                                ],
                             }
                             for item in group.items
                         ],

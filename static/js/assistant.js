@@ -15,8 +15,6 @@ const DOTS_MAX = 999;
 const COLORS = ["yellow", "orange", "pink", "green", "blue", "white"];
 const TYPED_KEY = `pinboard:assistant:${workshopId}:typed`;
 const OUTBOX_KEY = `pinboard:outbox:${workshopId}:assistant`;
-// Events the shared replica may not apply in full (stacks, undo): a fresh snapshot follows them.
-const RELOAD_AFTER = new Set(["card.stacked", "card.unstacked", "card.restored", "cluster.restored", "cards.hidden"]);
 
 const ui = {
   status: $("status"),
@@ -611,14 +609,10 @@ function applyRecorded(data) {
   else if (vote.tally) vote.tally[String(data.card_id)] = data.votes;
 }
 
-// Someone's wall dots (the event carries the total only where it may): ours come with the ack.
+// Someone else's wall dots: the event carries the new total (methods-state.js applies it) but not
+// the wall count itself, which only a snapshot tells staff. Ours come with the ack.
 function onRecordedEvent(data) {
-  const vote = voteOf(model()?.board(data.board_id));
-  if (!vote || vote.round_id !== data.round_id) return;
-  vote.votes_cast = data.votes_cast;
-  if (data.tally) Object.assign(vote, { tally: data.tally, ranking: data.ranking });
-  else if (data.votes != null && vote.tally) vote.tally[String(data.card_id)] = data.votes;
-  if (dotState.get(data.card_id)?.state !== "saving") reloadSoon(); // their wall count is not in the event
+  if (dotState.get(data.card_id)?.state !== "saving") reloadSoon();
 }
 
 // ---- following the server ------------------------------------------------------------------------
@@ -748,7 +742,6 @@ function start() {
   connection.addEventListener("snapshot", () => renderAll());
   connection.addEventListener("change", ({ detail: message }) => {
     if (message.type === "vote.recorded") onRecordedEvent(message.data);
-    if (RELOAD_AFTER.has(message.type)) reloadSoon();
     renderAll();
   });
   connection.addEventListener("sent", ({ detail }) => onSent(detail));

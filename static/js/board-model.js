@@ -2,9 +2,10 @@
 // applying the server's events in sequence order (tests/replica.py follows the same rules).
 //
 // Hidden cards (a hidden card query, docs/protocol.md): a screen that may not see one holds a
-// placeholder (hidden, empty text). The author's phone gets the placeholder live too, but keeps
-// its own card whole: keepOwnCard() takes the card from the ack, and placeholders of it never
-// overwrite it.
+// placeholder (hidden, empty text). The author's connections get the card's events whole, then
+// the placeholder with the same seq, which apply() drops as a duplicate; so a moderator's edit of
+// the author's hidden card shows on the author's phone. keepOwnCard() also takes the card from
+// the ack, and a placeholder never overwrites a card held whole.
 //
 // Stacks (docs/protocol.md "Stacking duplicates"): a card in a container has `stack`, the cards
 // lying on it; they are in no container of their own. allCards() and card() include them.
@@ -55,11 +56,12 @@ export class BoardModel {
   // model even where the live event brought a placeholder.
   keepOwnCard(card) {
     if (!card || card.id == null) return;
-    const known = this.own.get(card.id);
+    const existing = this.card(card.id);
+    const known = this.own.get(card.id) ?? (isPlaceholder(existing) ? null : existing);
+    // An ack that arrives after a newer change (the moderator's edit, live) must not undo it.
     if (known && (known.updated_at || "") > (card.updated_at || "")) return;
     if (card.hidden) this.own.set(card.id, { ...card });
     else this.own.delete(card.id);
-    const existing = this.card(card.id);
     if (existing) for (const field of CARD_FIELDS) existing[field] = card[field];
   }
 
@@ -170,6 +172,7 @@ const HANDLERS = {
     const existing = model.card(card.id);
     if (!existing) return;
     if (isPlaceholder(card) && !isPlaceholder(existing)) return; // our own card, kept whole
+    if (model.own.has(card.id)) model.own.set(card.id, { ...card }); // ours, changed by the moderator
     Object.assign(existing, { text: card.text, color: card.color, updated_at: card.updated_at, hidden: card.hidden });
   },
   "cards.revealed"(model, { cards }) {

@@ -42,11 +42,6 @@ function applyVote(board, type, data) {
     else if (data.votes != null && board.vote.tally) board.vote.tally[String(data.card_id)] = data.votes;
   } else if (type === "vote.closed") {
     Object.assign(board.vote, { open: false, tally: data.tally, ranking: data.ranking, dots_left: null });
-  } else if (type === "vote.recorded") {
-    // Wall dots: the new tally once the round is closed, else (with show_live) the card's total.
-    board.vote.votes_cast = data.votes_cast;
-    if (data.tally) Object.assign(board.vote, { tally: data.tally, ranking: data.ranking });
-    else if (data.votes != null && board.vote.tally) board.vote.tally[String(data.card_id)] = data.votes;
   }
 }
 

@@ -130,7 +130,14 @@ def screenshot(page: Any, name: str) -> Path:
 
 
 def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
-    """Run axe-core (vendored) in the page; return violations of the given impacts."""
+    """Run axe-core (vendored) in the page; return violations of the given impacts.
+
+    Finite animations (a card fading in) finish first: half-way, their text is faint on purpose.
+    """
+    page.evaluate(
+        "() => Promise.all(document.getAnimations()"
+        ".filter(a => a.effect?.getComputedTiming().iterations !== Infinity).map(a => a.finished.catch(() => null)))"
+    )
     page.evaluate(AXE.read_text() + "\n;0")
     result = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"

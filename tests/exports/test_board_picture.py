@@ -28,7 +28,9 @@ def png_size(png: bytes) -> tuple[int, int]:
 def test_the_unsorted_cards_come_first_then_the_clusters_with_their_markers() -> None:
     document = document_with(
         Group("Grundhaltung", "2.1", "number", (Item("eins", "pink"), Item("zwei", votes=2))),
-        Group("Wirtschaft", "2.2", "letter", (Item("Spende", stacked=("Sponsoring",)),)),
+        Group(
+            "Wirtschaft", "2.2", "letter", (Item("Spende", stacked=(Item("Sponsoring"),)),), headline="Geld"
+        ),
         Group("Leer", "2.3", "bullet", ()),
         Group("Nicht zugeordnet", None, "bullet", (Item("lose", author="Anna"),), unsorted=True),
     )
@@ -42,12 +44,12 @@ def test_the_unsorted_cards_come_first_then_the_clusters_with_their_markers() ->
     ]
     assert [a["unsorted"] for a in data["areas"]] == [True, False, False, False]
     cards = data["areas"][1]["cards"]
-    assert [(c["marker"], c["text"], c["color"], c["meta"]) for c in cards] == [
-        ("1.", "eins", "pink", ""), ("2.", "zwei", "yellow", "2 Punkte"),
+    assert [(c["marker"], c["text"], c["color"], c["dots"], c["meta"]) for c in cards] == [
+        ("1.", "eins", "pink", "", ""), ("2.", "zwei", "yellow", "2 Punkte", ""),
     ]  # fmt: skip
-    assert data["areas"][2]["cards"][0]["marker"] == "a." and data["areas"][2]["cards"][0]["stacked"] == [
-        "Sponsoring"
-    ]
+    assert [a["headline"] for a in data["areas"]] == ["", "", "Geld", ""]
+    stack = data["areas"][2]["cards"][0]
+    assert (stack["marker"], stack["stack"]) == ("a.", "2 Karten")  # a stack: one card with a count
     assert data["areas"][0]["cards"][0]["meta"] == "Anna"
 
 

@@ -65,8 +65,8 @@ def test_import_creates_a_new_workshop_and_prints_its_links(db, runner, tmp_path
         ]
 
     broken = tmp_path / "broken.json"
-    broken.write_text(json.dumps({"format": "pinboard-workshop", "version": 2}))
+    broken.write_text(json.dumps({"format": "pinboard-workshop", "version": 3}))
     refused = runner.invoke(cli, ["import", str(broken)])
-    assert refused.exit_code == 1 and "version 1" in refused.output
+    assert refused.exit_code == 1 and "versions 1 and 2" in refused.output
     (tmp_path / "not.json").write_text("{")
     assert runner.invoke(cli, ["import", str(tmp_path / "not.json")]).exit_code == 1

@@ -28,6 +28,9 @@ def test_the_duesseldorf_cards_as_a_table(client, socket_client) -> None:
         "Punkte",
         "Autor*in",
         "Erstellt (UTC)",
+        "Überschrift",
+        "Gestapelte Karten",
+        "Papierkarte",
     ]
     body = table[1:]
     assert [row[3] for row in body] == ALL_CARD_TEXTS
@@ -37,6 +40,7 @@ def test_the_duesseldorf_cards_as_a_table(client, socket_client) -> None:
     assert {row[5] for row in body} == {""}  # no voting yet
     assert {row[6] for row in body} == {""}  # authors only on request
     assert all(row[7].endswith("Z") and row[7][:4].isdigit() for row in body)
+    assert {tuple(row[8:]) for row in body} == {("", "", "")}  # no headlines, stacks or paper cards
 
 
 def test_markup_is_exact_and_authors_on_request(app_db, client) -> None:
@@ -46,7 +50,10 @@ def test_markup_is_exact_and_authors_on_request(app_db, client) -> None:
         'attachment; filename="Cards_Workshop_b_1_b_fett_Test'
     )
     table = rows(response.get_data(), ",")
-    assert table[0] == ["Board", "Cluster", "Position", "Text", "Colour", "Votes", "Author", "Created (UTC)"]
+    assert table[0] == [
+        "Board", "Cluster", "Position", "Text", "Colour", "Votes", "Author", "Created (UTC)",
+        "Headline", "Stacked cards", "Paper card",
+    ]  # fmt: skip
     texts = [row[3] for row in table[1:]]
     # Exact, except that a cell Excel would run as a formula gets an apostrophe in front.
     expected = ["'" + t if t.startswith(("-", "=", "+", "@")) else t for t in MARKUP_TEXTS]

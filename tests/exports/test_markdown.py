@@ -120,7 +120,11 @@ def test_natural_text_stays_readable_in_the_source() -> None:
 def test_votes_stacked_cards_and_paper_are_rendered_when_present() -> None:
     labels = LABELS["de"]
     items = (
-        Item("Transparenz darstellen", votes=3, stacked=("Transparenz *herstellen*", "Offenheit")),
+        Item(
+            "Transparenz darstellen",
+            votes=3,
+            stacked=(Item("Transparenz *herstellen*"), Item("Offenheit\nzeigen", on_paper=True)),
+        ),
         Item("Feedback geben", votes=1, on_paper=True),
     )
     document = ResultsDocument(
@@ -130,12 +134,16 @@ def test_votes_stacked_cards_and_paper_are_rendered_when_present() -> None:
     )  # fmt: skip
     markdown = render_markdown(document)
     assert (
-        "1. Transparenz darstellen (3 Punkte)\n   - Transparenz \\*herstellen\\*\n   - Offenheit\n"
-        in markdown
+        "1. Transparenz darstellen (3 Punkte)\n"
+        "   - *auch:* Transparenz \\*herstellen\\*\n"
+        "   - *auch:* Offenheit\\\n     zeigen (Papierkarte)\n" in markdown
     )
-    assert "2. Feedback geben (1 Punkt, auf Papier)\n" in markdown
+    assert "2. Feedback geben (1 Punkt, Papierkarte)\n" in markdown
     page = rendered(markdown)
     assert page.tags.count("li") == 5  # agenda step, two cards, two stacked cards
+    assert page.tags.count("em") == 2  # "auch:", discreetly
+    text = normalised("".join(page.parts))
+    assert "auch: Transparenz *herstellen* auch: Offenheit zeigen (Papierkarte)" in text
 
 
 def test_an_english_workshop_exports_in_english(app_db, client) -> None:
