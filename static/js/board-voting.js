@@ -11,7 +11,11 @@ export function attachMethods({ connection, currentBoard }) {
   clock.id = "board-timer";
   clock.hidden = true;
   clock.setAttribute("role", "timer");
-  document.getElementById("main")?.append(clock);
+  // In the header: centred over it on the projector, in line after the moderator's tools (where
+  // an overlay would cover the undo buttons of a laptop's narrower header).
+  const spacer = document.querySelector(".board-topbar .spacer");
+  if (spacer) spacer.before(clock);
+  else document.getElementById("main")?.append(clock);
 
   function tick() {
     const board = currentBoard();

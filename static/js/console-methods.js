@@ -49,10 +49,22 @@ async function call(event, payload) {
 }
 
 const number = (id) => Math.max(1, Math.round(Number($(id).value) || 1));
+const whole = (id, max) => Math.min(max, Math.max(0, Math.round(Number($(id).value) || 0)));
+
+function startTimer() {
+  const seconds = whole("timer-minutes", 240) * 60 + whole("timer-seconds", 59);
+  if (seconds < 1) {
+    status.dataset.error = "1";
+    status.textContent = say("noTime");
+    return;
+  }
+  call("timer:start", { seconds, lock_on_end: $("timer-lock").checked });
+}
+
 for (const button of document.querySelectorAll("[data-timer]")) {
   button.addEventListener("click", () => {
     const action = button.dataset.timer;
-    if (action === "start") call("timer:start", { seconds: number("timer-minutes") * 60, lock_on_end: $("timer-lock").checked });
+    if (action === "start") startTimer();
     else if (action === "extend") call("timer:extend", { seconds: 60 });
     else call(`timer:${action}`, {});
   });

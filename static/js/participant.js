@@ -35,6 +35,8 @@ const ui = {
   joinButton: $("join-button"),
   joined: $("joined"),
   lockedBanner: $("locked-banner"),
+  lockedSorting: $("locked-sorting"),
+  lockedTimeUp: $("locked-time-up"),
   noBoard: $("no-board"),
   composer: $("composer"),
   text: $("card-text"),
@@ -351,6 +353,10 @@ function renderHeader(board) {
 function renderBoardState(board) {
   const locked = isLocked(board);
   ui.lockedBanner.hidden = !locked;
+  // Locked by the timer at its end: say that, not that the moderator is sorting.
+  const timeUp = board?.timer?.state === "ended" && Boolean(board.timer.lock_on_end);
+  ui.lockedSorting.hidden = timeUp;
+  ui.lockedTimeUp.hidden = !timeUp;
   ui.noBoard.hidden = !(model() && !board);
   if (board && lastBoardId === board.id && lastLocked !== null && locked !== lastLocked) {
     announce(t(locked ? "announceLocked" : "announceUnlocked"));

@@ -136,7 +136,8 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
     """
     page.evaluate(
         "() => Promise.all(document.getAnimations()"
-        ".filter(a => a.effect?.getComputedTiming().iterations !== Infinity).map(a => a.finished.catch(() => null)))"
+        ".filter(a => a.effect?.getComputedTiming().iterations !== Infinity)"
+        ".map(a => a.finished.catch(() => null)))"
     )
     page.evaluate(AXE.read_text() + "\n;0")
     result = page.evaluate(

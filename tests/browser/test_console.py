@@ -613,12 +613,19 @@ def test_the_methods_panel_sets_cap_show_live_and_lock_on_end(
     expect(panel.get_by_label("Board", exact=True)).to_have_value(re.compile(r"^\d+$"))
     state = lambda: server_state(server, workshop["id"], workshop["moderator_key"])["boards"][0]  # noqa: E731
 
+    panel.get_by_label("Minutes").fill("0")
+    panel.get_by_label("Seconds").fill("0")
+    panel.get_by_role("button", name="Start").click()
+    expect(panel.get_by_role("status")).to_have_text("Set a time of at least one second.")
+    assert state()["timer"] is None
+
     panel.get_by_label("Minutes").fill("2")
+    panel.get_by_label("Seconds").fill("30")
     panel.get_by_label("Lock the board at the end").check()
     panel.get_by_role("button", name="Start").click()
-    expect(panel.locator("#methods-timer")).to_have_text(re.compile(r"^0(2:00|1:5\d)$"))
+    expect(panel.locator("#methods-timer")).to_have_text(re.compile(r"^02:(30|2\d)$"))
     timer = state()["timer"]
-    assert (timer["state"], timer["seconds"], timer["lock_on_end"]) == ("running", 120, True)
+    assert (timer["state"], timer["seconds"], timer["lock_on_end"]) == ("running", 150, True)
 
     panel.get_by_label("Dots per person").fill("4")
     panel.get_by_label("At most per card").fill("3")
