@@ -297,9 +297,9 @@ class Realtime:
                         {**event_message(e), "data": visibility.event_for(actor, e.type, e.data)}
                         for e in events
                     ]
-                    return ok({"events": messages}, workshop.last_seq)
+                    return ok({"events": messages, "server_time": timers.server_time()}, workshop.last_seq)
             snapshot = build_snapshot(session, actor)
-            return ok({"snapshot": snapshot}, snapshot["seq"])
+            return ok({"snapshot": snapshot, "server_time": timers.server_time()}, snapshot["seq"])
 
 
 def register(socketio: SocketIO, app: Flask) -> Realtime:

@@ -3,7 +3,8 @@ random disconnects, lost acks and duplicated resends; after every step every rep
 the server and every acknowledged card is there exactly once (tests/convergence.py).
 
 CI (PINBOARD_REQUIRE_ALL_TESTS=1) runs 500 examples of 200 steps on SQLite and 50 on
-PostgreSQL, derandomized; elsewhere a smaller, random run. PINBOARD_CONVERGENCE_EXAMPLES
+PostgreSQL, each in two shards of fixed seeds (so that two test workers share the work and every
+run tries the same examples); elsewhere a smaller, random run. PINBOARD_CONVERGENCE_EXAMPLES
 sets the number of examples (on each backend). See docs/development.md, "Convergence test".
 """
 
@@ -18,9 +19,9 @@ from typing import Any
 
 import pytest
 import requests
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, seed, settings
 from hypothesis.configuration import set_hypothesis_home_dir
-from hypothesis.stateful import run_state_machine_as_test
+from hypothesis.stateful import get_state_machine_test
 
 from pinboard.app import create_app, database_of, socketio_of
 from pinboard.config import Settings
@@ -31,6 +32,8 @@ from tests.convergence import PARTICIPANTS, Convergence, LiveLink, LocalLink, Ro
 IN_CI = bool(os.environ.get("PINBOARD_REQUIRE_ALL_TESTS"))
 EXAMPLES = {"sqlite": 500, "postgresql": 50} if IN_CI else {"sqlite": 25, "postgresql": 10}
 STEPS = 200
+SHARDS = 2  # each with its own seed in CI: different examples, the same ones every run
+SHARD_SEEDS = (20261206, 20261207)
 LIVE_EXAMPLES, LIVE_STEPS = 25, 200
 # Small, so that a client that was away long enough gets a snapshot instead of the events.
 SYNC_MAX_EVENTS = 8
@@ -63,10 +66,13 @@ def examples(backend: str) -> int:
     return int(os.environ.get("PINBOARD_CONVERGENCE_EXAMPLES", EXAMPLES[backend]))
 
 
-def run(setup: Callable[[], Room], tally: Tally, max_examples: int, steps: int) -> None:
+def run(
+    setup: Callable[[], Room], tally: Tally, max_examples: int, steps: int, shard: int | None = None
+) -> None:
     """No example database (nothing written into the checkout); in CI the same examples every
-    run, each exactly `steps` long (Hypothesis otherwise ends some runs early, which helps
-    shrinking); a failure prints the blob that reproduces it (@reproduce_failure)."""
+    run (those of the shard's seed), each exactly `steps` long (Hypothesis otherwise ends some
+    runs early, which helps shrinking); a failure prints the blob that reproduces it
+    (@reproduce_failure)."""
     profile = settings(
         max_examples=max_examples,
         stateful_step_count=steps,
@@ -82,9 +88,12 @@ def run(setup: Callable[[], Room], tally: Tally, max_examples: int, steps: int) 
             HealthCheck.filter_too_much,
         ],
     )
-    run_state_machine_as_test(
+    test = get_state_machine_test(
         lambda: Convergence(setup, tally), settings=profile, _min_steps=steps if IN_CI else 0
     )
+    if IN_CI and shard is not None:
+        test = seed(SHARD_SEEDS[shard])(test)
+    test()
 
 
 def backend_of(database_url: str) -> str:
@@ -138,8 +147,9 @@ def room(db: Database, open_link: Callable[[str], Any]) -> Callable[[], Room]:
 
 
 @pytest.mark.timeout(1200)
+@pytest.mark.parametrize("shard", range(SHARDS))
 def test_every_replica_converges_and_no_acknowledged_card_is_lost_or_doubled(
-    tmp_path: Path, database_url: str
+    tmp_path: Path, database_url: str, shard: int
 ) -> None:
     settings_ = Settings(
         instance_path=str(tmp_path / "instance"),
@@ -154,10 +164,10 @@ def test_every_replica_converges_and_no_acknowledged_card_is_lost_or_doubled(
     app = create_app(settings_, test_config={"TESTING": True})
     db = database_of(app)
     tally = Tally()
-    runs = examples(backend_of(database_url))
+    runs = examples(backend_of(database_url)) // SHARDS
     started = time.monotonic()
     try:
-        run(room(db, lambda workshop_id: LocalServer(app, db, workshop_id)), tally, runs, STEPS)
+        run(room(db, lambda workshop_id: LocalServer(app, db, workshop_id)), tally, runs, STEPS, shard)
     finally:
         db.dispose()
     print(f"{runs} examples x {STEPS} steps in {time.monotonic() - started:.1f} s")

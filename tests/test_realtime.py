@@ -7,6 +7,7 @@ text that looks like markup, and that no participant ever sees a moderator or pr
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import random
@@ -152,7 +153,7 @@ def post_card(db: Database, actor: Actor, board_id: int, text: str, cluster_id: 
 def sync_snapshot(test_client: Any) -> dict[str, Any]:
     ack = test_client.emit("sync", {}, callback=True)
     assert ack["ok"] is True, ack
-    assert set(ack["data"]) == {"snapshot"}, ack
+    assert set(ack["data"]) == {"snapshot", "server_time"}, ack
     return ack["data"]["snapshot"]  # type: ignore[no-any-return]
 
 
@@ -1109,7 +1110,7 @@ def test_a_payload_that_is_not_an_object_is_invalid(room: Room, event: str) -> N
 
 
 def test_a_missing_payload_counts_as_an_empty_object(room: Room) -> None:
-    assert set(room.clients["anna"].emit("sync", callback=True)["data"]) == {"snapshot"}
+    assert set(room.clients["anna"].emit("sync", callback=True)["data"]) == {"snapshot", "server_time"}
     error = assert_failed(room.clients["anna"].emit("card:create", callback=True), "invalid")
     assert set(error["fields"]) == {"client_id", "board_id", "text"}
     room.assert_nothing_broadcast()
@@ -1352,6 +1353,12 @@ def _make_changes(room: Room, count: int) -> list[dict[str, Any]]:
     return room.received()["anna"]
 
 
+def assert_server_time(text: str) -> None:
+    """The server's clock as of the answer (screens correct their clocks by it)."""
+    stated = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    assert abs((dt.datetime.now(dt.UTC) - stated).total_seconds()) < 60
+
+
 def test_sync_without_since_returns_a_snapshot(room: Room) -> None:
     _make_changes(room, 2)
     anna = room.clients["anna"]
@@ -1363,6 +1370,7 @@ def test_sync_without_since_returns_a_snapshot(room: Room) -> None:
     ]
     for ack in acks:
         snapshot = ack["data"]["snapshot"]
+        assert_server_time(ack["data"].pop("server_time"))
         assert ack == {"ok": True, "data": {"snapshot": snapshot}, "seq": room.seq()}
         assert set(snapshot) == SNAPSHOT_KEYS  # a participant's: no undo history
         assert snapshot["seq"] == room.seq()
@@ -1387,6 +1395,7 @@ def test_sync_since_returns_exactly_the_events_after_it(room: Room) -> None:
     assert [m["seq"] for m in broadcast] == list(range(start + 1, current + 1))
     for since in range(start, current + 1):
         ack = room.clients["anna"].emit("sync", {"since": since}, callback=True)
+        assert_server_time(ack["data"].pop("server_time"))
         assert ack == {
             "ok": True,
             "data": {"events": [m for m in broadcast if m["seq"] > since]},
@@ -1403,7 +1412,7 @@ def test_sync_since_beyond_the_current_seq_returns_a_snapshot(room: Room) -> Non
     current = room.seq()
     for since in (current + 1, current + 1000, 2**40):
         ack = room.clients["anna"].emit("sync", {"since": since}, callback=True)
-        assert ack["ok"] is True and set(ack["data"]) == {"snapshot"}, ack
+        assert ack["ok"] is True and set(ack["data"]) == {"snapshot", "server_time"}, ack
         assert ack["seq"] == ack["data"]["snapshot"]["seq"] == current
         assert shape_of(ack["data"]["snapshot"]) == shape_of(room.snapshot())
     room.assert_nothing_broadcast()
@@ -1419,7 +1428,7 @@ def test_sync_with_more_events_than_sync_max_events_returns_a_snapshot(
     within = r.clients["anna"].emit("sync", {"since": current - 3}, callback=True)
     assert [m["seq"] for m in within["data"]["events"]] == [current - 2, current - 1, current]
     beyond = r.clients["anna"].emit("sync", {"since": current - 4}, callback=True)
-    assert set(beyond["data"]) == {"snapshot"} and beyond["seq"] == current
+    assert set(beyond["data"]) == {"snapshot", "server_time"} and beyond["seq"] == current
 
 
 # ---- ordering across clients -------------------------------------------------------------

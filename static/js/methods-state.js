@@ -47,6 +47,8 @@ function applyVote(board, type, data) {
 
 // Follow a Connection: call `onUpdate()` after anything that changes votes or timers.
 export function followMethods(connection, onUpdate) {
+  // The clock as of this answer: events replayed by a catch-up carry the times they happened.
+  connection.addEventListener("synced", ({ detail }) => observeServerTime(detail.serverTime));
   connection.addEventListener("snapshot", ({ detail }) => {
     for (const board of detail.model.boards) observeServerTime(board.timer?.server_time);
     onUpdate();
