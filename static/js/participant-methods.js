@@ -66,7 +66,7 @@ export class PhoneMethods {
     this.render = render;
     this.connection = null;
     this.status = "connecting";
-    this.busy = new Set(); // card ids with a vote call on its way
+    this.busy = new Map(); // card id -> vote calls on their way (every tap is sent: the server keeps the limits)
     this.errors = new Map(); // card id -> message of the last refused vote
     this.rows = new Map(); // card id -> {node, parts}
     this.groupsSignature = null;
@@ -308,12 +308,14 @@ export class PhoneMethods {
   async vote(event, cardId) {
     const connection = this.connection;
     const vote = this.board?.vote;
-    if (!connection || !vote?.open || this.busy.has(cardId)) return;
-    this.busy.add(cardId);
+    if (!connection || !vote?.open) return;
+    this.busy.set(cardId, (this.busy.get(cardId) ?? 0) + 1);
     this.errors.delete(cardId);
     this.render();
     const ack = await connection.call(event, { card_id: cardId });
-    this.busy.delete(cardId);
+    const pending = this.busy.get(cardId) - 1;
+    if (pending > 0) this.busy.set(cardId, pending);
+    else this.busy.delete(cardId);
     if (ack.ok) {
       this.errors.clear(); // what the last refusals said may no longer hold
       applyOwnVote(connection, ack.data);
