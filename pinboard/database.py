@@ -35,6 +35,7 @@ class Database:
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
         self._write_lock = threading.Lock() if self.is_sqlite else None
+        self.closed = False
 
     @staticmethod
     def _prepare_sqlite_directory(url: str) -> None:
@@ -79,6 +80,8 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        """Close every pooled connection; background tasks check `closed` and stop touching it."""
+        self.closed = True
         self.engine.dispose()
         if self.write_engine is not self.engine:
             self.write_engine.dispose()

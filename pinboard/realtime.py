@@ -265,6 +265,8 @@ class Realtime:
     def _send_presence(self, workshop_id: str) -> None:
         self.socketio.sleep(PRESENCE_INTERVAL)
         self._presence_pending.discard(workshop_id)
+        if self.database.closed:  # the app was shut down during the pause (tests do that)
+            return
         with self.database.read() as session:
             count = participant_count(session, workshop_id)
         self.socketio.emit("presence", {"participant_count": count}, to=workshop_room(workshop_id))

@@ -1682,3 +1682,18 @@ def test_joins_are_announced_to_the_room_as_one_presence_count(room: Room, clien
             {"name": "presence", "args": [{"participant_count": 5}], "namespace": "/"}
         ], name
     assert room.outsider.get_received() == []
+
+
+def test_a_presence_count_due_after_shutdown_opens_no_connection(room: Room, client: Any) -> None:
+    """The count goes out a second after a join; an app shut down in that second must not open a
+    connection nobody closes (it surfaced as a ResourceWarning in an unrelated later test)."""
+    from sqlalchemy import event
+
+    opened: list[object] = []
+    event.listen(room.db.engine, "connect", lambda *_: opened.append(1))
+    before = set(threading.enumerate())
+    assert client.post("/api/join", json={"code": room.w.join_code, "name": "Clara"}).status_code == 200
+    room.db.dispose()
+    join_background_tasks(before)
+    assert opened == []
+    assert room.clients["moderator"].get_received() == []

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from pinboard.models import Base
 
@@ -27,6 +28,10 @@ if context.is_offline_mode():
 elif (connection := config.attributes.get("connection")) is not None:
     run_with(connection)
 else:
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.begin() as connection:
-        run_with(connection)
+    # NullPool and dispose: a migration run leaves no open connection behind for the GC to find.
+    engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            run_with(connection)
+    finally:
+        engine.dispose()
