@@ -100,10 +100,12 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
 
     from . import api, export_views, pages, realtime
     from .assets import init_assets
+    from .compression import init_compression
     from .i18n import init_i18n
 
     init_i18n(app)
     init_assets(app)
+    init_compression(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(export_views.blueprint)
