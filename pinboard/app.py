@@ -20,6 +20,7 @@ from .database import Database
 from .json_provider import JSONProvider
 from .migrations import upgrade_database
 from .origins import origin_checker, refuse_foreign_api_requests
+from .packets import TextPacket
 from .ratelimit import RateLimiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         # One event at a time per connection, in the order sent: a client that floods cannot pile up
         # thousands of handlers ahead of everyone else before its rate limit closes it (realtime.py).
         async_handlers=False,
+        serializer=TextPacket,
         ping_interval=20,
         ping_timeout=20,
         logger=False,
@@ -100,10 +102,12 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
 
     from . import api, export_views, pages, realtime
     from .assets import init_assets
+    from .compression import init_compression
     from .i18n import init_i18n
 
     init_i18n(app)
     init_assets(app)
+    init_compression(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(export_views.blueprint)
