@@ -14,6 +14,9 @@ from typing import Any
 
 import socketio
 
+# connection.js's HEAD_GRACE_MS: an event may still be on its way when a `head` overtakes it.
+HEAD_GRACE = 0.5
+
 # What `cards.revealed` fills in on a card that was a placeholder.
 REVEALED_FIELDS = ("text", "color", "author_id", "author_name", "client_id", "hidden", "updated_at")
 
@@ -322,7 +325,7 @@ def shape_of(snapshot: dict[str, Any]) -> list[Any]:
 
 class LiveClient:
     """A python-socketio client that keeps a replica: sync on connect, events in order,
-    resync on a gap. This is what a phone or the projector does."""
+    resync on a gap or behind the server's `head`. This is what a phone or the projector does."""
 
     replica_class: type[Replica] = Replica
 
@@ -340,10 +343,13 @@ class LiveClient:
         self.replica: Replica | None = None
         self.received: list[dict[str, Any]] = []
         self.resyncs = 0  # gaps that started a sync
+        self.head_syncs = 0  # heads that found the replica behind and started a sync
+        self.server: str | None = None  # the server process of the last sync's answer
         self.syncs: list[int | None] = []  # the `since` of every sync sent (None: a snapshot)
         self.lock = threading.RLock()  # held while the replica changes
         self._pending: list[dict[str, Any]] = []
         self.sio.on("event", self._on_event)
+        self.sio.on("head", self._on_head)
         self.sio.on("connect", self._on_connect)
         self.sio.on("disconnect", lambda reason="", *_: close_dead_websocket(self.sio, reason))
 
@@ -368,6 +374,17 @@ class LiveClient:
                 self.resyncs += 1
                 self.sio.start_background_task(self._sync_in_background)
 
+    def _on_head(self, message: dict[str, Any]) -> None:
+        self.sio.start_background_task(self._catch_up_to, message["seq"])
+
+    def _catch_up_to(self, seq: int) -> None:
+        time.sleep(HEAD_GRACE)
+        with self.lock:
+            if self.replica is None or self.replica.seq >= seq:
+                return
+            self.head_syncs += 1
+        self._sync_in_background()
+
     def _sync_in_background(self) -> None:
         with contextlib.suppress(ConnectionLost):  # dropped again: the next connect syncs
             self.sync()
@@ -378,6 +395,7 @@ class LiveClient:
         reply = self.call("sync", {} if since is None else {"since": since})
         assert reply["ok"], reply
         with self.lock:
+            self.server = reply["data"].get("server")
             if "snapshot" in reply["data"]:
                 self.replica = self.replica_class(reply["data"]["snapshot"])
             else:
