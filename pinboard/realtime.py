@@ -346,12 +346,23 @@ def register(socketio: SocketIO, app: Flask) -> Realtime:
         socketio.on_event(name, _handler(realtime, name))
     app.extensions["pinboard.realtime"] = realtime
     if not app.testing:  # tests end timers by calling timers.end_due_timers themselves
+        _listen_to_the_queue_now(socketio)
         socketio.start_background_task(
             timers.watch_timers, realtime.database, realtime.broadcast, socketio.sleep
         )
         if realtime.settings.head_interval_ms > 0:
             socketio.start_background_task(realtime.watch_heads)
     return realtime
+
+
+def _listen_to_the_queue_now(socketio: SocketIO) -> None:
+    """python-socketio subscribes to the message queue at the first connection; subscribe at
+    start instead, so that a process is ready (and can be seen to be: PUBSUB NUMSUB) before
+    the proxy sends it clients."""
+    server = socketio.server
+    if server is not None and not server.manager_initialized:
+        server.manager_initialized = True
+        server.manager.initialize()
 
 
 def _handler(realtime: Realtime, name: str) -> Callable[..., dict[str, Any]]:

@@ -291,6 +291,15 @@ class Replica:
         elif data.get("votes") is not None and vote.get("tally") is not None:
             vote["tally"][str(data["card_id"])] = data["votes"]
 
+    def _on_timer_changed(self, data: dict[str, Any]) -> None:
+        self.board(data["board_id"])["timer"] = dict(data)
+
+    _on_timer_started = _on_timer_paused = _on_timer_resumed = _on_timer_changed
+    _on_timer_extended = _on_timer_ended = _on_timer_changed
+
+    def _on_timer_stopped(self, data: dict[str, Any]) -> None:
+        self.board(data["board_id"]).pop("timer", None)
+
     # ---- comparison ------------------------------------------------------------------------
 
     def shape(self) -> list[Any]:
