@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import Settings, load_settings
 from .database import Database
 from .json_provider import JSONProvider
+from .message_queue import client_manager
 from .migrations import upgrade_database
 from .origins import origin_checker, refuse_foreign_api_requests
 from .ratelimit import limiter_for
@@ -84,8 +85,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     socketio = SocketIO(
         app,
         async_mode=app.config.get("PINBOARD_ASYNC_MODE", settings.async_mode),
-        message_queue=settings.message_queue or None,
-        channel=settings.message_queue_channel,
+        client_manager=client_manager(settings),
         cors_allowed_origins=allowed_origin,
         max_http_buffer_size=max(settings.max_message_bytes * 8, 1_000_000),
         # One event at a time per connection, in the order sent: a client that floods cannot pile up

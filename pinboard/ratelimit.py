@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from .config import Settings
+from .message_queue import redis_options, uses_redis
 
 log = logging.getLogger("pinboard.ratelimit")
 
@@ -81,7 +82,7 @@ class RedisRateLimiter:
     def __init__(self, url: str, prefix: str, per_minute: int, burst: int) -> None:
         import redis
 
-        self.redis: Any = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self.redis: Any = redis.Redis.from_url(url, socket_timeout=2, **redis_options())
         self.prefix = prefix
         self.rate = per_minute / 60.0
         self.burst = burst
@@ -101,7 +102,7 @@ class RedisRateLimiter:
 
 def limiter_for(settings: Settings) -> Limiter:
     """Shared buckets when a message queue joins several processes, else this process's own."""
-    if settings.message_queue.startswith(("redis://", "rediss://", "unix://")):
+    if uses_redis(settings):
         return RedisRateLimiter(
             settings.message_queue,
             settings.message_queue_channel,
