@@ -17,6 +17,7 @@ from .config import Settings
 from .message_queue import redis_options, uses_redis
 
 log = logging.getLogger("pinboard.ratelimit")
+WARN_EVERY = 10.0  # seconds
 
 
 class Limiter(Protocol):
@@ -88,12 +89,15 @@ class RedisRateLimiter:
         self.burst = burst
         self._script = self.redis.register_script(_TOKEN_BUCKET)
         self._error_type: type[Exception] = redis.RedisError
+        self._warned_at = -WARN_EVERY
 
     def allow(self, key: str) -> bool:
         try:
             return bool(self._script(keys=[f"{self.prefix}:ratelimit:{key}"], args=[self.rate, self.burst]))
         except self._error_type as error:
-            log.warning("rate limit not checked, Redis does not answer: %s", error)
+            if time.monotonic() - self._warned_at >= WARN_EVERY:  # one line, not one per event
+                self._warned_at = time.monotonic()
+                log.warning("rate limits not checked while Redis does not answer: %s", error)
             return True
 
     def close(self) -> None:
