@@ -93,6 +93,7 @@ class Workshop:
     id: str
     join_code: str
     moderator_key: str
+    projector_key: str
     board_id: int
     tokens: list[str] = field(default_factory=list)
 
@@ -106,9 +107,8 @@ def create_workshop(base_url: str, participants: int) -> Workshop:
         headers={"Authorization": f"Bearer {created['moderator_key']}"},
         timeout=10,
     ).json()
-    workshop = Workshop(
-        created["id"], created["join_code"], created["moderator_key"], snapshot["boards"][0]["id"]
-    )
+    keys = created["moderator_key"], created["projector_key"]
+    workshop = Workshop(created["id"], created["join_code"], *keys, snapshot["boards"][0]["id"])
     for number in range(participants):
         joined = requests.post(
             f"{base_url}/api/join", json={"code": workshop.join_code, "name": f"P{number}"}, timeout=10

@@ -110,3 +110,42 @@ def test_static_files_come_from_nginx_compressed_with_a_long_cache_lifetime(depl
     assert "Content-Security-Policy" not in response.headers
     unhashed = requests.get(f"{nginx.url}/static/js/connection.js", timeout=10)
     assert unhashed.headers["Cache-Control"] == "no-cache" and unhashed.headers.get("ETag")
+
+
+@pytest.mark.browser
+def test_a_browser_through_nginx_follows_cards_posted_on_every_process(
+    deployment, chromium_path: str
+) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect, sync_playwright
+
+    group, nginx = deployment
+    workshop = create_workshop(nginx.url, len(group.servers))
+    posters = [
+        LiveClient(server.url, {"workshop": workshop.id, "token": token}).connect()
+        for server, token in zip(group.servers, workshop.tokens, strict=True)
+    ]
+    problems: list[str] = []
+    sockets: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("websocket", lambda socket: sockets.append(socket.url))
+            page.goto(f"{nginx.url}/p/{workshop.id}#key={workshop.projector_key}")
+            expect(page.locator("#status")).to_have_attribute("data-status", "online")
+            _post(posters[0], workshop.board_id, ["from the first"])
+            _post(posters[1], workshop.board_id, ["from the second"])
+            _post(posters[2], workshop.board_id, ["from the third"])
+            expect(page.locator(".card")).to_have_count(3)
+        finally:
+            browser.close()
+            for poster in posters:
+                poster.close()
+    assert not problems, problems
+    # The page's modules came through nginx (a wrong MIME type would have stopped them), and its
+    # websocket carries the route that keeps it on one process.
+    assert any("/socket.io/" in url and "route=" in url for url in sockets), sockets
