@@ -16,6 +16,8 @@ import socketio
 
 # connection.js's HEAD_GRACE_MS: an event may still be on its way when a `head` overtakes it.
 HEAD_GRACE = 0.5
+# connection.js's GAP_GRACE_MS: how long an event that skipped one waits for it before a sync.
+GAP_GRACE = 0.3
 
 # What `cards.revealed` fills in on a card that was a placeholder.
 REVEALED_FIELDS = ("text", "color", "author_id", "author_name", "client_id", "hidden", "updated_at")
@@ -351,12 +353,13 @@ class LiveClient:
         self.sio = sio or socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.replica: Replica | None = None
         self.received: list[dict[str, Any]] = []
-        self.resyncs = 0  # gaps that started a sync
+        self.resyncs = 0  # gaps that did not close within GAP_GRACE and started a sync
         self.head_syncs = 0  # heads that found the replica behind and started a sync
         self.server: str | None = None  # the server process of the last sync's answer
         self.syncs: list[int | None] = []  # the `since` of every sync sent (None: a snapshot)
         self.lock = threading.RLock()  # held while the replica changes
         self._pending: list[dict[str, Any]] = []
+        self._gap_synced_at: int | None = None
         self.sio.on("event", self._on_event)
         self.sio.on("head", self._on_head)
         self.sio.on("connect", self._on_connect)
@@ -377,11 +380,32 @@ class LiveClient:
             if self.replica is None:
                 self._pending.append(message)
                 return
-            try:
-                self.replica.apply(message)
-            except Gap:
-                self.resyncs += 1
-                self.sio.start_background_task(self._sync_in_background)
+            if message["seq"] > self.replica.seq + 1:
+                # An event from another server process may still overtake it (connection.js).
+                self._pending.append(message)
+                self.sio.start_background_task(self._close_gap, self.replica.seq)
+                return
+            self.replica.apply(message)
+            self._apply_pending()
+
+    def _apply_pending(self) -> None:
+        """Apply the pending events that are next in line (the caller holds the lock)."""
+        assert self.replica is not None
+        self._pending.sort(key=lambda m: m["seq"])
+        while self._pending and self._pending[0]["seq"] <= self.replica.seq + 1:
+            self.replica.apply(self._pending.pop(0))
+
+    def _close_gap(self, seq: int) -> None:
+        """After the grace, sync if the replica still waits at `seq` for a missing event (once
+        per such wait, however many events arrived beyond the gap)."""
+        time.sleep(GAP_GRACE)
+        with self.lock:
+            still_open = self.replica is not None and self.replica.seq == seq and self._pending
+            if not still_open or self._gap_synced_at == seq:
+                return
+            self._gap_synced_at = seq
+            self.resyncs += 1
+        self._sync_in_background()
 
     def _on_head(self, message: dict[str, Any]) -> None:
         self.sio.start_background_task(self._catch_up_to, message["seq"])
@@ -411,10 +435,8 @@ class LiveClient:
                 assert self.replica is not None
                 for message in reply["data"]["events"]:
                     self.replica.apply(message)
-            pending, self._pending = self._pending, []
-            for message in sorted(pending, key=lambda m: m["seq"]):
-                if message["seq"] == self.replica.seq + 1:
-                    self.replica.apply(message)
+            self._apply_pending()
+            self._pending = [m for m in self._pending if m["seq"] > self.replica.seq]
 
     def call(self, event: str, payload: dict[str, Any], timeout: float = 15) -> dict[str, Any]:
         return call(self.sio, event, payload, timeout)

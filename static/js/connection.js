@@ -1,17 +1,18 @@
 // The one connection module every screen uses: Socket.IO with reconnect and backoff, catching
 // up with `sync {since}` after a gap, applying `event` messages in sequence order (ignoring
-// duplicates, resyncing on a gap) and an outbox kept in localStorage, so that nothing typed
+// duplicates, resyncing on a gap that does not close within GAP_GRACE_MS) and an outbox kept in localStorage, so that nothing typed
 // while offline is lost and each change reaches the server exactly once (client_id). The
 // server's `head {seq}` every few seconds makes a lost event harmless: behind it, we sync.
 
 import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
-import { BoardModel, Gap } from "./board-model.js";
+import { BoardModel } from "./board-model.js";
 import { t } from "./page.js";
 
 const CALL_TIMEOUT_MS = 10000;
 const RETRY_MS = 2000;
 // An event may still be on its way through the message queue when a head overtakes it.
 const HEAD_GRACE_MS = 500;
+const GAP_GRACE_MS = 300;
 // Errors after which sending the same message again can succeed.
 const RETRYABLE = new Set(["timeout", "offline", "rate_limited", "internal"]);
 
@@ -73,6 +74,7 @@ export class Connection extends EventTarget {
     this.closed = false;
     this.retryTimer = null;
     this.headTimer = null;
+    this.gapTimer = null;
     this.socket = io({
       auth,
       // Behind several server processes the proxy keeps a page on one of them by this value
@@ -193,10 +195,9 @@ export class Connection extends EventTarget {
     } else {
       for (const message of ack.data.events) this.applyEvent(message);
     }
-    const buffered = this.buffered.sort((a, b) => a.seq - b.seq);
-    this.buffered = [];
-    for (const message of buffered) {
-      if (message.seq > this.model.seq) this.onEvent(message);
+    this.applyBuffered();
+    if (this.buffered.length && !this.gapTimer) {
+      this.gapTimer = setTimeout(() => this.gapTimedOut(), GAP_GRACE_MS);
     }
   }
 
@@ -205,13 +206,32 @@ export class Connection extends EventTarget {
       this.buffered.push(message);
       return;
     }
-    try {
-      this.applyEvent(message);
-    } catch (error) {
-      if (!(error instanceof Gap)) throw error;
+    if (message.seq > this.model.seq + 1) {
+      // With several server processes an event from another one may arrive after a later one
+      // from ours: wait a moment for it before catching up with `sync`.
       this.buffered.push(message);
-      this.sync();
+      if (!this.gapTimer) this.gapTimer = setTimeout(() => this.gapTimedOut(), GAP_GRACE_MS);
+      return;
     }
+    this.applyEvent(message);
+    this.applyBuffered();
+  }
+
+  // Apply what was buffered and is now next in line; drop what is already applied.
+  applyBuffered() {
+    this.buffered.sort((a, b) => a.seq - b.seq);
+    while (this.buffered.length && this.buffered[0].seq <= this.model.seq + 1) {
+      this.applyEvent(this.buffered.shift());
+    }
+    if (!this.buffered.length) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    }
+  }
+
+  gapTimedOut() {
+    this.gapTimer = null;
+    if (this.buffered.length && !this.closed) this.sync();
   }
 
   // The server's last seq: behind it (events lost on their way), catch up once the grace is over.
