@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import socketio
 from playwright.sync_api import expect
 
 from pinboard.actors import Actor
@@ -47,3 +48,25 @@ def test_a_page_behind_the_head_catches_up_and_keeps_its_route(server: Any, open
 
     routes = {parse_qs(urlsplit(url).query).get("route", [""])[0] for url in sockets if "/socket.io/" in url}
     assert len(routes) == 1 and len(routes.pop()) == 32, sockets
+
+
+def test_a_page_that_sees_a_gap_catches_up(server: Any, open_page: Any) -> None:
+    """An event beyond a gap waits a moment for the missing one (it may come later from another
+    process), then the page syncs; both cards are shown, each once."""
+    workshop = create_workshop(server, boards=[{"title": "Ideas"}])
+    page = open_page(path_of(workshop["links"]["projector"]), PROJECTOR)
+    expect(page.locator("#status")).to_have_attribute("data-status", "online")
+    board_id = snapshot(server, workshop)["boards"][0]["id"]
+    _record_without_broadcast(server.database_url, workshop["id"], board_id, "Never sent")
+    moderator = socketio.Client(reconnection=False)
+    moderator.connect(
+        server.url, auth={"workshop": workshop["id"], "moderator_key": workshop["moderator_key"]}
+    )
+    try:
+        payload = {"client_id": "g" * 16, "board_id": board_id, "text": "Sent after it"}
+        assert moderator.call("card:create", payload, timeout=10)["seq"] == 2
+    finally:
+        moderator.disconnect()
+    expect(page.locator(".card")).to_have_count(2)
+    expect(page.locator(".card", has_text="Never sent")).to_have_count(1)
+    expect(page.locator(".card", has_text="Sent after it")).to_have_count(1)
