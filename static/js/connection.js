@@ -1,8 +1,9 @@
 // The one connection module every screen uses: Socket.IO with reconnect and backoff, catching
 // up with `sync {since}` after a gap, applying `event` messages in sequence order (ignoring
-// duplicates, resyncing on a gap that does not close within GAP_GRACE_MS) and an outbox kept in localStorage, so that nothing typed
-// while offline is lost and each change reaches the server exactly once (client_id). The
-// server's `head {seq}` every few seconds makes a lost event harmless: behind it, we sync.
+// duplicates, resyncing on a gap that does not close within GAP_GRACE_MS) and an outbox kept in
+// localStorage, so that nothing typed while offline is lost and each change reaches the server
+// exactly once (client_id). The server's `head {seq}` every few seconds makes a lost event
+// harmless: behind it, we sync.
 
 import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
 import { BoardModel } from "./board-model.js";
@@ -12,6 +13,7 @@ const CALL_TIMEOUT_MS = 10000;
 const RETRY_MS = 2000;
 // An event may still be on its way through the message queue when a head overtakes it.
 const HEAD_GRACE_MS = 500;
+// Several server processes: another process's event may arrive after a later one of our own.
 const GAP_GRACE_MS = 300;
 // Errors after which sending the same message again can succeed.
 const RETRYABLE = new Set(["timeout", "offline", "rate_limited", "internal"]);
