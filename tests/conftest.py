@@ -355,6 +355,8 @@ def pytest_configure(config: pytest.Config) -> None:
             ("PINBOARD_TEST_DATABASE_URL", PG_URL),
             ("PINBOARD_TEST_REDIS_URL", REDIS_URL),
             ("chromium", shutil.which("chromium")),
+            ("nginx", shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
+            ("redis-server", shutil.which("redis-server")),
         )
         if not present
     ]
