@@ -325,7 +325,10 @@ class Realtime:
                         {**event_message(e), "data": visibility.event_for(actor, e.type, e.data)}
                         for e in events
                     ]
-                    return ok(self._synced({"events": messages}), workshop.last_seq)
+                    caught_up: dict[str, Any] = {"events": messages}
+                    if actor.is_moderator:  # the undo and redo labels may have changed meanwhile
+                        caught_up["history"] = history.state(session, workshop.id)
+                    return ok(self._synced(caught_up), workshop.last_seq)
             snapshot = build_snapshot(session, actor)
             return ok(self._synced({"snapshot": snapshot}), snapshot["seq"])
 

@@ -1410,6 +1410,25 @@ def test_sync_since_returns_exactly_the_events_after_it(room: Room) -> None:
     room.assert_nothing_broadcast()
 
 
+def test_a_moderator_caught_up_by_events_gets_the_undo_state_too(room: Room) -> None:
+    """The `history` message of a change made while a moderator window was away is lost to it;
+    the events answer of its sync carries the state instead (participants get no such field)."""
+    moderator = room.clients["moderator"]
+    since = room.seq()
+    moved = moderator.emit("card:move", {"card_id": room.anna_card, "cluster_id": room.c10}, callback=True)
+    assert moved["ok"] is True, moved
+    ack = moderator.emit("sync", {"since": since}, callback=True)
+    assert [m["seq"] for m in ack["data"]["events"]] == [since + 1]
+    assert ack["data"]["history"] == {
+        "can_undo": True, "can_redo": False, "undo_label": "move_card", "redo_label": None
+    }  # fmt: skip
+    assert moderator.emit("history:undo", {}, callback=True)["ok"] is True
+    again = moderator.emit("sync", {"since": since + 1}, callback=True)["data"]["history"]
+    # Still undoable: the moderator's own card of the room, posted before.
+    assert again == {"can_undo": True, "can_redo": True, "undo_label": "add_card", "redo_label": "move_card"}
+    assert "history" not in room.clients["anna"].emit("sync", {"since": since}, callback=True)["data"]
+
+
 def test_sync_since_beyond_the_current_seq_returns_a_snapshot(room: Room) -> None:
     _make_changes(room, 2)
     current = room.seq()

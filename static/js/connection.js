@@ -189,7 +189,7 @@ export class Connection extends EventTarget {
     const since = this.model ? this.model.seq : null;
     const ack = await this.call("sync", since == null ? {} : { since });
     if (!ack.ok) return;
-    this.emitLocal("synced", { serverTime: ack.data.server_time });
+    this.emitLocal("synced", { serverTime: ack.data.server_time, history: ack.data.history });
     if (ack.data.snapshot) {
       if (this.model) this.model.load(ack.data.snapshot);
       else this.model = new BoardModel(ack.data.snapshot);
