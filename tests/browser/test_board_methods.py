@@ -161,6 +161,98 @@ def test_stack_two_cards_and_take_them_off_again(server: Any, open_page: Any, cl
     assert stacked["stack"] == []
 
 
+def mouse_drag_to(page: Any, source: Any, point: tuple[float, float], then: Any = None) -> None:
+    """Pick `source` up with the real mouse and move it in small steps to `point` (page
+    coordinates); `then(page)` runs while the mouse is still down; then the card is dropped."""
+    source.scroll_into_view_if_needed()
+    start = source.bounding_box()
+    x0, y0 = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 8, y0 + 8, steps=4)
+    page.mouse.move(point[0], point[1], steps=25)
+    page.wait_for_timeout(250)  # SortableJS's animation, and its 50 ms polling of the pointer
+    if then is not None:
+        then(page)
+    page.mouse.up()
+
+
+def middle_of(locator: Any) -> tuple[float, float]:
+    box = locator.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_drop_a_card_onto_another_to_stack_it(server: Any, open_page: Any, clients: Any) -> None:
+    workshop = new_workshop(server)
+    board = board_of(server, workshop)
+    helper = clients["moderator"](workshop)
+    anna = clients["participant"](workshop, "Anna")
+    top, neighbour = post_cards(
+        helper, board, ["Mehr Personal für Beteiligung", "Personal fehlt für Beteiligung"]
+    )
+    same = anna.post(board["id"], "Zu wenig Personal für Beteiligung")
+    page = open_moderator(open_page, workshop, LAPTOP)
+    projector = open_projector(open_page, workshop)
+    expect(projector.locator("#board-layout .card")).to_have_count(3)
+    target = on_board(page, top["text"])
+
+    # From the unsorted cards onto the middle of a card in a cluster: the card is marked, with a
+    # "Stack" hint, and the screen reader hears what a drop does.
+    def while_over_the_target(page: Any) -> None:
+        expect(target).to_have_class(re.compile(r"\bstack-target\b"))
+        expect(page.locator("#board-layout .stack-target")).to_have_count(1)
+        assert target.evaluate("e => getComputedStyle(e, '::after').content") == '"Stack"'
+        expect(page.locator("#announcer")).to_have_text(f"Release to stack onto “{top['text']}”.")
+        screenshot(page, "moderator-stack-drop-target")
+
+    mouse_drag_to(page, on_board(page, same["text"]), middle_of(target), then=while_over_the_target)
+    projected = on_board(projector, top["text"])
+    expect(projected.locator(".stack-badge")).to_have_text(re.compile(r"^2×"))
+    expect(target.locator(".stack-badge")).to_have_text(re.compile(r"^2×"))
+    expect(on_board(page, same["text"])).to_have_count(0)
+    expect(page.locator("#board-layout .stack-target")).to_have_count(0)
+    expect(page.locator("#announcer")).to_have_text(f"Stacked onto “{top['text']}”.")
+    stacked, name, index = server_card(server, workshop, top["id"])
+    assert [one["id"] for one in stacked["stack"]] == [same["id"]]
+    assert (name, index) == (board["clusters"][0]["name"], 0)
+
+    # A stack dropped onto its neighbour in the same cluster: the whole stack goes onto it (the
+    # drag passes the neighbour's edge first, which does not move anything).
+    mouse_drag_to(page, target, middle_of(on_board(page, neighbour["text"])))
+    expect(on_board(projector, neighbour["text"]).locator(".stack-badge")).to_have_text(re.compile(r"^3×"))
+    expect(projector.locator("#board-layout .card")).to_have_count(1)
+    stacked, _, _ = server_card(server, workshop, neighbour["id"])
+    assert [one["id"] for one in stacked["stack"]] == [top["id"], same["id"]]
+
+
+def test_a_drag_between_cards_still_reorders(server: Any, open_page: Any, clients: Any) -> None:
+    workshop = new_workshop(server)
+    board = board_of(server, workshop)
+    helper = clients["moderator"](workshop)
+    texts = ["Erste Idee", "Zweite Idee", "Dritte Idee"]
+    post_cards(helper, board, texts)
+    page = open_moderator(open_page, workshop, LAPTOP)
+    projector = open_projector(open_page, workshop)
+    name = board["clusters"][0]["name"]
+    expect(cluster(projector, name).locator(".card-text")).to_have_text(texts)
+
+    # The last card dropped at the top edge of the first one goes before it, and stacks nothing.
+    first = on_board(page, texts[0]).bounding_box()
+    mouse_drag_to(
+        page,
+        on_board(page, texts[2]),
+        (first["x"] + first["width"] / 2, first["y"] + 4),
+        then=lambda page: expect(page.locator("#board-layout .stack-target")).to_have_count(0),
+    )
+    order = ["Dritte Idee", "Erste Idee", "Zweite Idee"]
+    expect(cluster(projector, name).locator(".card-text")).to_have_text(order)
+    expect(cluster(page, name).locator(".card-text")).to_have_text(order)
+    snap = board_of(server, workshop)
+    assert [c["text"] for c in snap["clusters"][0]["cards"]] == order
+    assert all(c["stack"] == [] for c in snap["clusters"][0]["cards"])
+    expect(page.locator(".stack-badge:visible")).to_have_count(0)
+
+
 # ---- focus -----------------------------------------------------------------------------------
 
 
