@@ -231,9 +231,10 @@ export const stackingMethods = {
   },
 
   async stackByDrag(cardId, targetId) {
+    if (cardId === targetId) return;
+    // The target may have gone meanwhile (deleted elsewhere): the server says so, in a message.
     const target = this.locate(targetId);
-    if (!target || cardId === targetId) return;
-    const text = shownText(target.cards[target.index]);
+    const text = target ? shownText(target.cards[target.index]) : "";
     const entry = this.view.cardEntry(cardId);
     entry?.el.classList.add("stacking");
     const ack = await this.send("card:stack", { card_id: cardId, onto_card_id: targetId }, { failText: "stackFailed" });

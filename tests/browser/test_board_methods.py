@@ -225,6 +225,62 @@ def test_drop_a_card_onto_another_to_stack_it(server: Any, open_page: Any, clien
     assert [one["id"] for one in stacked["stack"]] == [top["id"], same["id"]]
 
 
+def test_a_touch_drag_onto_a_card_stacks_it_too(server: Any, open_page: Any, clients: Any) -> None:
+    """On a touch screen SortableJS drags after a short hold (its fallback): the same gesture."""
+    workshop = new_workshop(server)
+    board = board_of(server, workshop)
+    helper = clients["moderator"](workshop)
+    top, same = post_cards(helper, board, ["Mehr Zeit für Beteiligung", "Zu wenig Zeit für Beteiligung"])
+    page = open_moderator(
+        open_page, workshop, {"viewport": {"width": 1180, "height": 820}, "has_touch": True}
+    )
+    target = on_board(page, top["text"])
+    expect(target).to_be_visible()
+    touch = page.context.new_cdp_session(page)
+
+    def touch_at(kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    x0, y0 = middle_of(on_board(page, same["text"]))
+    x1, y1 = middle_of(target)
+    touch_at("touchStart", x0, y0)
+    page.wait_for_timeout(400)  # the hold that starts a drag on touch
+    steps = 20
+    for step in range(1, steps + 1):
+        touch_at("touchMove", x0 + (x1 - x0) * step / steps, y0 + (y1 - y0) * step / steps)
+        page.wait_for_timeout(20)
+    page.wait_for_timeout(250)
+    expect(target).to_have_class(re.compile(r"\bstack-target\b"))
+    touch_at("touchEnd", x1, y1)
+    expect(target.locator(".stack-badge")).to_have_text(re.compile(r"^2×"))
+    stacked, _, _ = server_card(server, workshop, top["id"])
+    assert [one["id"] for one in stacked["stack"]] == [same["id"]]
+
+
+def test_a_refused_stack_drop_says_why_and_keeps_the_card(server: Any, open_page: Any, clients: Any) -> None:
+    workshop = new_workshop(server)
+    board = board_of(server, workshop)
+    helper = clients["moderator"](workshop)
+    doomed, kept = post_cards(helper, board, ["Wird gleich gelöscht", "Bleibt liegen"])
+    page = open_moderator(open_page, workshop, LAPTOP)
+    target = on_board(page, doomed["text"])
+    expect(target).to_be_visible()
+
+    # The target is deleted elsewhere while the card hovers over it: the server says not_found.
+    def delete_the_target(page: Any) -> None:
+        expect(target).to_have_class(re.compile(r"\bstack-target\b"))
+        helper.call("card:delete", {"card_id": doomed["id"]})
+        page.wait_for_timeout(300)
+
+    mouse_drag_to(page, on_board(page, kept["text"]), middle_of(target), then=delete_the_target)
+    expect(page.get_by_role("alert")).to_contain_text("The card could not be stacked")
+    expect(page.locator("#board-layout .card-text")).to_have_text([kept["text"]])
+    expect(on_board(page, kept["text"])).not_to_have_class(re.compile(r"\bstacking\b"))
+    card, _, _ = server_card(server, workshop, kept["id"])
+    assert card["stack"] == []
+
+
 def test_a_drag_between_cards_still_reorders(server: Any, open_page: Any, clients: Any) -> None:
     workshop = new_workshop(server)
     board = board_of(server, workshop)
