@@ -2,7 +2,8 @@
 // (SortableJS, mouse and touch), a keyboard path for every move (a card dialog on Enter/Space,
 // Alt+arrow keys), adding, renaming, restyling, reordering and deleting clusters and giving them
 // headlines, the cards' colours, editing and deleting cards, revealing the hidden cards of a
-// hidden card query, stacking duplicates, paper cards and wall dots, the focus, undo and redo.
+// hidden card query, stacking duplicates (also by dropping a card onto another), paper cards and
+// wall dots, the focus, undo and redo.
 // Whatever the server answers, the board is drawn again from the model: the server's order wins.
 
 import Sortable from "../vendor/sortablejs-1.15.7/sortable.esm.js";
@@ -171,10 +172,13 @@ export class ModeratorTools {
       ghostClass: "drag-placeholder",
       chosenClass: "drag-chosen",
       dragClass: "drag-moving",
-      onStart: () => {
+      onStart: (event) => {
         this.dragging = true;
         document.body.classList.add("is-dragging");
+        this.startStackDrag(event.item);
       },
+      // Over the middle of another card the drop stacks (board-stacking.js): no reordering there.
+      onMove: (event, originalEvent) => this.cardMoveAllowed(event, originalEvent),
       onEnd: (event) => this.onCardDrop(event),
     });
     this.sortables.set(list, sortable);
@@ -189,6 +193,14 @@ export class ModeratorTools {
     this.dragging = false;
     document.body.classList.remove("is-dragging");
     const cardId = Number(event.item.dataset.cardId);
+    const stackOnto = this.endStackDrag();
+    if (stackOnto != null && stackOnto !== cardId) {
+      // Dropped onto a card: stack it there. Until the server's event, the card is drawn where
+      // the model has it (SortableJS may have moved it on the way to the target).
+      this.requestRender();
+      this.stackByDrag(cardId, stackOnto);
+      return;
+    }
     const target = event.to.dataset.clusterId;
     const clusterId = target ? Number(target) : null;
     const index = event.newDraggableIndex ?? event.newIndex;

@@ -161,6 +161,154 @@ def test_stack_two_cards_and_take_them_off_again(server: Any, open_page: Any, cl
     assert stacked["stack"] == []
 
 
+def mouse_drag_to(page: Any, source: Any, point: tuple[float, float], then: Any = None) -> None:
+    """Pick `source` up with the real mouse and move it in small steps to `point` (page
+    coordinates); `then(page)` runs while the mouse is still down; then the card is dropped."""
+    source.scroll_into_view_if_needed()
+    start = source.bounding_box()
+    x0, y0 = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 8, y0 + 8, steps=4)
+    page.mouse.move(point[0], point[1], steps=25)
+    page.wait_for_timeout(250)  # SortableJS's animation, and its 50 ms polling of the pointer
+    if then is not None:
+        then(page)
+    page.mouse.up()
+
+
+def middle_of(locator: Any) -> tuple[float, float]:
+    box = locator.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_drop_a_card_onto_another_to_stack_it(server: Any, open_page: Any, clients: Any) -> None:
+    workshop = new_workshop(server)
+    board = board_of(server, workshop)
+    helper = clients["moderator"](workshop)
+    anna = clients["participant"](workshop, "Anna")
+    top, neighbour = post_cards(
+        helper, board, ["Mehr Personal für Beteiligung", "Personal fehlt für Beteiligung"]
+    )
+    same = anna.post(board["id"], "Zu wenig Personal für Beteiligung")
+    page = open_moderator(open_page, workshop, LAPTOP)
+    projector = open_projector(open_page, workshop)
+    expect(projector.locator("#board-layout .card")).to_have_count(3)
+    target = on_board(page, top["text"])
+
+    # From the unsorted cards onto the middle of a card in a cluster: the card is marked, with a
+    # "Stack" hint, and the screen reader hears what a drop does.
+    def while_over_the_target(page: Any) -> None:
+        expect(target).to_have_class(re.compile(r"\bstack-target\b"))
+        expect(page.locator("#board-layout .stack-target")).to_have_count(1)
+        assert target.evaluate("e => getComputedStyle(e, '::after').content") == '"Stack"'
+        expect(page.locator("#announcer")).to_have_text(f"Release to stack onto “{top['text']}”.")
+        screenshot(page, "moderator-stack-drop-target")
+
+    mouse_drag_to(page, on_board(page, same["text"]), middle_of(target), then=while_over_the_target)
+    projected = on_board(projector, top["text"])
+    expect(projected.locator(".stack-badge")).to_have_text(re.compile(r"^2×"))
+    expect(target.locator(".stack-badge")).to_have_text(re.compile(r"^2×"))
+    expect(on_board(page, same["text"])).to_have_count(0)
+    expect(page.locator("#board-layout .stack-target")).to_have_count(0)
+    expect(page.locator("#announcer")).to_have_text(f"Stacked onto “{top['text']}”.")
+    stacked, name, index = server_card(server, workshop, top["id"])
+    assert [one["id"] for one in stacked["stack"]] == [same["id"]]
+    assert (name, index) == (board["clusters"][0]["name"], 0)
+
+    # A stack dropped onto its neighbour in the same cluster: the whole stack goes onto it (the
+    # drag passes the neighbour's edge first, which does not move anything).
+    mouse_drag_to(page, target, middle_of(on_board(page, neighbour["text"])))
+    expect(on_board(projector, neighbour["text"]).locator(".stack-badge")).to_have_text(re.compile(r"^3×"))
+    expect(projector.locator("#board-layout .card")).to_have_count(1)
+    stacked, _, _ = server_card(server, workshop, neighbour["id"])
+    assert [one["id"] for one in stacked["stack"]] == [top["id"], same["id"]]
+
+
+def test_a_touch_drag_onto_a_card_stacks_it_too(server: Any, open_page: Any, clients: Any) -> None:
+    """On a touch screen SortableJS drags after a short hold (its fallback): the same gesture."""
+    workshop = new_workshop(server)
+    board = board_of(server, workshop)
+    helper = clients["moderator"](workshop)
+    top, same = post_cards(helper, board, ["Mehr Zeit für Beteiligung", "Zu wenig Zeit für Beteiligung"])
+    page = open_moderator(
+        open_page, workshop, {"viewport": {"width": 1180, "height": 820}, "has_touch": True}
+    )
+    target = on_board(page, top["text"])
+    expect(target).to_be_visible()
+    touch = page.context.new_cdp_session(page)
+
+    def touch_at(kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    x0, y0 = middle_of(on_board(page, same["text"]))
+    x1, y1 = middle_of(target)
+    touch_at("touchStart", x0, y0)
+    page.wait_for_timeout(400)  # the hold that starts a drag on touch
+    steps = 20
+    for step in range(1, steps + 1):
+        touch_at("touchMove", x0 + (x1 - x0) * step / steps, y0 + (y1 - y0) * step / steps)
+        page.wait_for_timeout(20)
+    page.wait_for_timeout(250)
+    expect(target).to_have_class(re.compile(r"\bstack-target\b"))
+    touch_at("touchEnd", x1, y1)
+    expect(target.locator(".stack-badge")).to_have_text(re.compile(r"^2×"))
+    stacked, _, _ = server_card(server, workshop, top["id"])
+    assert [one["id"] for one in stacked["stack"]] == [same["id"]]
+
+
+def test_a_refused_stack_drop_says_why_and_keeps_the_card(server: Any, open_page: Any, clients: Any) -> None:
+    workshop = new_workshop(server)
+    board = board_of(server, workshop)
+    helper = clients["moderator"](workshop)
+    doomed, kept = post_cards(helper, board, ["Wird gleich gelöscht", "Bleibt liegen"])
+    page = open_moderator(open_page, workshop, LAPTOP)
+    target = on_board(page, doomed["text"])
+    expect(target).to_be_visible()
+
+    # The target is deleted elsewhere while the card hovers over it: the server says not_found.
+    def delete_the_target(page: Any) -> None:
+        expect(target).to_have_class(re.compile(r"\bstack-target\b"))
+        helper.call("card:delete", {"card_id": doomed["id"]})
+        page.wait_for_timeout(300)
+
+    mouse_drag_to(page, on_board(page, kept["text"]), middle_of(target), then=delete_the_target)
+    expect(page.get_by_role("alert")).to_contain_text("The card could not be stacked")
+    expect(page.locator("#board-layout .card-text")).to_have_text([kept["text"]])
+    expect(on_board(page, kept["text"])).not_to_have_class(re.compile(r"\bstacking\b"))
+    card, _, _ = server_card(server, workshop, kept["id"])
+    assert card["stack"] == []
+
+
+def test_a_drag_between_cards_still_reorders(server: Any, open_page: Any, clients: Any) -> None:
+    workshop = new_workshop(server)
+    board = board_of(server, workshop)
+    helper = clients["moderator"](workshop)
+    texts = ["Erste Idee", "Zweite Idee", "Dritte Idee"]
+    post_cards(helper, board, texts)
+    page = open_moderator(open_page, workshop, LAPTOP)
+    projector = open_projector(open_page, workshop)
+    name = board["clusters"][0]["name"]
+    expect(cluster(projector, name).locator(".card-text")).to_have_text(texts)
+
+    # The last card dropped at the top edge of the first one goes before it, and stacks nothing.
+    first = on_board(page, texts[0]).bounding_box()
+    mouse_drag_to(
+        page,
+        on_board(page, texts[2]),
+        (first["x"] + first["width"] / 2, first["y"] + 4),
+        then=lambda page: expect(page.locator("#board-layout .stack-target")).to_have_count(0),
+    )
+    order = ["Dritte Idee", "Erste Idee", "Zweite Idee"]
+    expect(cluster(projector, name).locator(".card-text")).to_have_text(order)
+    expect(cluster(page, name).locator(".card-text")).to_have_text(order)
+    snap = board_of(server, workshop)
+    assert [c["text"] for c in snap["clusters"][0]["cards"]] == order
+    assert all(c["stack"] == [] for c in snap["clusters"][0]["cards"])
+    expect(page.locator(".stack-badge:visible")).to_have_count(0)
+
+
 # ---- focus -----------------------------------------------------------------------------------
 
 
