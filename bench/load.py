@@ -274,6 +274,29 @@ class Sampler:
         return sum(rss_bytes(pid) for pid in self.pids)
 
 
+class Profiler:
+    """py-spy on the server process for one phase: collapsed stacks in <folder>/<phase>.txt."""
+
+    def __init__(self, folder: str, pid: int) -> None:
+        self.folder, self.pid = folder, pid
+        self.child: subprocess.Popen[bytes] | None = None
+
+    def start(self, phase: str) -> None:
+        if not self.folder:
+            return
+        Path(self.folder).mkdir(parents=True, exist_ok=True)
+        output = Path(self.folder) / f"{phase}.txt"
+        command = ["py-spy", "record", "--pid", str(self.pid), "--format", "raw", "--rate", "250",
+                   "--nonblocking", "--output", str(output)]  # fmt: skip
+        self.child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        if self.child is not None:
+            self.child.send_signal(signal.SIGINT)
+            self.child.wait(30)
+            self.child = None
+
+
 def run_once(target: str, args: argparse.Namespace) -> dict[str, Any]:
     with (
         tempfile.TemporaryDirectory(prefix="pinboard-load-") as folder,
@@ -322,20 +345,26 @@ def measure(
     rss_before: int,
 ) -> dict[str, Any]:
     load_before = load_average()
+    profile = Profiler(args.profile if target == "pinboard" else "", servers.pids[0])
     try:
         barrier.wait(600)  # 1: the join storm starts
+        profile.start("join")
         join_started, cpu_join = time.monotonic(), sampler.cpu()
         barrier.wait(600)  # 2: every phone has joined (or failed to)
         join_seconds = time.monotonic() - join_started
         cpu_join = sampler.cpu() - cpu_join
+        profile.stop()
         time.sleep(2)
         rss_connected = sampler.rss()
         cpu_posting = sampler.cpu()
         barrier.wait(600)  # 3: posting starts
+        profile.start("posting")
         posting_started = time.monotonic()
         barrier.wait(600)  # 4: the last card has been posted
     except threading.BrokenBarrierError:
         pass
+    finally:
+        profile.stop()
     reports = [results.get(timeout=120) for _ in range(generators)]
     cpu_posting = sampler.cpu() - cpu_posting
     posting_seconds = time.monotonic() - posting_started
@@ -505,6 +534,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "--server-cpus", default="0", help="taskset CPU list per server process, round-robin ('' = none)"
     )
     parser.add_argument("--generator-cpus", default="1", help="CPU list of the generators ('' = none)")
+    parser.add_argument("--profile", default="", help="folder for py-spy profiles of pinboard's server")
     parser.add_argument("--name", default="", help="result file name (default: from the parameters)")
     parser.add_argument("--no-save", action="store_true", help="print only")
     args = parser.parse_args(argv)

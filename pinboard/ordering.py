@@ -11,9 +11,9 @@ workshop at a time in sequence order, every replica that applies the same events
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .models import Card
@@ -44,21 +44,27 @@ def renumber(items: Sequence[Positioned]) -> None:
             item.position = position
 
 
+def _in_container(board_id: int, cluster_id: int | None) -> tuple[Any, ...]:
+    in_cluster = Card.cluster_id.is_(None) if cluster_id is None else Card.cluster_id == cluster_id
+    return (Card.board_id == board_id, in_cluster, Card.deleted_at.is_(None), Card.stacked_on_id.is_(None))
+
+
 def cards_in(session: Session, board_id: int, cluster_id: int | None) -> list[Card]:
     """The live cards of one container (a cluster, or the board's unsorted area), in order."""
-    in_container = Card.cluster_id.is_(None) if cluster_id is None else Card.cluster_id == cluster_id
     return list(
         session.scalars(
-            select(Card)
-            .where(
-                Card.board_id == board_id,
-                in_container,
-                Card.deleted_at.is_(None),
-                Card.stacked_on_id.is_(None),
-            )
-            .order_by(Card.position, Card.id)
+            select(Card).where(*_in_container(board_id, cluster_id)).order_by(Card.position, Card.id)
         )
     )
+
+
+def end_of(session: Session, board_id: int, cluster_id: int | None) -> tuple[int, int]:
+    """Index and position for a card appended to a container, from one aggregate query instead of
+    loading every card of a big board for each new one (the position is past the last either way)."""
+    count, last = session.execute(
+        select(func.count(), func.max(Card.position)).where(*_in_container(board_id, cluster_id))
+    ).one()
+    return int(count), 0 if last is None else int(last) + 1
 
 
 def stack_of(session: Session, top_id: int) -> list[Card]:
