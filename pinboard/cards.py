@@ -169,12 +169,10 @@ def move_card(
 
         give_back_dots(session, card.id, source_board.id)
     source = (card.board_id, card.cluster_id)
-    siblings = [c for c in ordering.cards_in(session, target_board.id, cluster_id) if c.id != card.id]
-    card.board_id = target_board.id
-    card.cluster_id = cluster_id
-    final_index = ordering.place(siblings, card, index)
+    ordering.take_out(session, card)
+    final_index = ordering.make_room(session, card, target_board.id, cluster_id, index)
+    card.board_id, card.cluster_id, card.position = target_board.id, cluster_id, final_index
     if source != (target_board.id, cluster_id):
-        ordering.renumber([c for c in ordering.cards_in(session, *source) if c.id != card.id])
         ordering.carry_stacks(session, [card])
     data = {
         "card_id": card.id,

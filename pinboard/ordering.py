@@ -58,13 +58,45 @@ def cards_in(session: Session, board_id: int, cluster_id: int | None) -> list[Ca
     )
 
 
-def end_of(session: Session, board_id: int, cluster_id: int | None) -> tuple[int, int]:
+def end_of(
+    session: Session, board_id: int, cluster_id: int | None, without: int | None = None
+) -> tuple[int, int]:
     """Index and position for a card appended to a container, from one aggregate query instead of
     loading every card of a big board for each new one (the position is past the last either way)."""
     count, last = session.execute(
-        select(func.count(), func.max(Card.position)).where(*_in_container(board_id, cluster_id))
+        select(func.count(), func.max(Card.position)).where(
+            *_in_container(board_id, cluster_id), Card.id != without if without is not None else True
+        )
     ).one()
     return int(count), 0 if last is None else int(last) + 1
+
+
+def take_out(session: Session, card: Card) -> None:
+    """Close the gap a card leaves in its container, in one UPDATE (positions are dense)."""
+    _shift(session, card, Card.position > card.position, -1)
+
+
+def make_room(session: Session, card: Card, board_id: int, cluster_id: int | None, index: int | None) -> int:
+    """Open a place at `index` (clamped) of a container for `card`, which must be out of it
+    already (take_out); return the index. One UPDATE instead of renumbering loaded cards: on a
+    board of hundreds of cards that is the difference between a fraction of a millisecond and
+    tens of milliseconds for every move, during which the server does nothing else."""
+    size, _ = end_of(session, board_id, cluster_id, without=card.id)
+    final_index = clamp_index(index, size)
+    _shift(session, card, Card.position >= final_index, +1, (board_id, cluster_id))
+    return final_index
+
+
+def _shift(
+    session: Session, card: Card, where: Any, by: int, container: tuple[int, int | None] | None = None
+) -> None:
+    board_id, cluster_id = container or (card.board_id, card.cluster_id)
+    session.execute(
+        update(Card)
+        .where(*_in_container(board_id, cluster_id), Card.id != card.id, where)
+        .values(position=Card.position + by)
+        .execution_options(synchronize_session="evaluate")
+    )
 
 
 def stack_of(session: Session, top_id: int) -> list[Card]:
