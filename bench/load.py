@@ -440,7 +440,7 @@ def summarise(
         "errors": errors,
         "lost": lost,
         "duplicated": sum(r["duplicates"] for r in reports),
-        "gaps": sum(r["gaps"] for r in reports),
+        "gaps": sum(r["gaps"] for r in reports),  # a real client syncs on a gap; cards count by client_id
         "disconnected": sum(r["disconnected"] for r in reports),
         "load_before": run["load_before"],
         "load_after": load_average(),

@@ -66,7 +66,7 @@ class Client:
     def __init__(self, tally: Tally, http: aiohttp.ClientSession, url: str) -> None:
         self.tally = tally
         self.url = url
-        self.seq = 0
+        self.seq = self.synced = 0
         self.seen: set[str] = set()
         self.card_ids: list[int] = []
         self.disconnected = False
@@ -81,7 +81,7 @@ class Client:
         if not answer.get("ok"):
             raise RuntimeError(f"sync failed: {answer}")
         snapshot = answer["data"]["snapshot"]
-        self.seq = snapshot["seq"]
+        self.seq = self.synced = snapshot["seq"]
         return snapshot  # type: ignore[no-any-return]
 
     def _on_disconnect(self, *_: Any) -> None:
@@ -98,11 +98,11 @@ class Client:
 
     def _apply(self, message: dict[str, Any]) -> None:
         seq = message["seq"]
-        if seq <= self.seq:
-            return  # an old event (sent while the sync answer was on its way) or a placeholder
+        if seq <= self.synced:
+            return  # an old event, sent while the sync answer was on its way
         if seq > self.seq + 1:
-            self.tally.gaps += 1
-        self.seq = seq
+            self.tally.gaps += 1  # several processes: events published by two may cross
+        self.seq = max(self.seq, seq)
         if message["type"] != "card.created":
             return
         card = message["data"]["card"]
