@@ -1,4 +1,4 @@
-"""Print the runs of bench/results/*.json (written by bench/load.py) as one Markdown table.
+"""Print the runs of bench/results/*.json written by bench/load.py as one Markdown table.
 
 python bench/results_table.py [bench/results/A-*.json ...]
 """
@@ -45,7 +45,10 @@ def main() -> None:
     print("|" + "---|" * len(COLUMNS))
     for path in paths:
         result = json.loads(path.read_text())
-        for run in result["runs"]:
+        runs = result.get("runs") if isinstance(result, dict) else None
+        if not isinstance(runs, list) or not all(isinstance(r, dict) and "fanout_ms" in r for r in runs):
+            continue  # another benchmark's file (bench/snapshot.py)
+        for run in runs:
             print(row(path.stem, run))
 
 

@@ -18,9 +18,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import Settings, load_settings
 from .database import Database
 from .json_provider import JSONProvider
+from .message_queue import client_manager
 from .migrations import upgrade_database
 from .origins import origin_checker, refuse_foreign_api_requests
-from .ratelimit import RateLimiter
+from .packets import TextPacket
+from .ratelimit import limiter_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,9 +78,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     if app.config.get("PINBOARD_MIGRATE", True):
         upgrade_database(database)
     app.extensions["pinboard.db"] = database
-    app.extensions["pinboard.rate_limiter"] = RateLimiter(
-        settings.rate_limit_per_minute, settings.rate_limit_burst
-    )
+    app.extensions["pinboard.rate_limiter"] = limiter_for(settings)
 
     Payload.max_decode_packets = max(Payload.max_decode_packets, MAX_PACKETS_PER_REQUEST)
     allowed_origin = origin_checker(settings.cors_allowed_origins, settings.proxy_count, settings.public_url)
@@ -86,12 +86,13 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     socketio = SocketIO(
         app,
         async_mode=app.config.get("PINBOARD_ASYNC_MODE", settings.async_mode),
-        message_queue=settings.message_queue or None,
+        client_manager=client_manager(settings),
         cors_allowed_origins=allowed_origin,
         max_http_buffer_size=max(settings.max_message_bytes * 8, 1_000_000),
         # One event at a time per connection, in the order sent: a client that floods cannot pile up
         # thousands of handlers ahead of everyone else before its rate limit closes it (realtime.py).
         async_handlers=False,
+        serializer=TextPacket,
         ping_interval=20,
         ping_timeout=20,
         logger=False,
@@ -100,10 +101,12 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
 
     from . import api, export_views, pages, realtime
     from .assets import init_assets
+    from .compression import init_compression
     from .i18n import init_i18n
 
     init_i18n(app)
     init_assets(app)
+    init_compression(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(export_views.blueprint)

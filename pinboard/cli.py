@@ -27,8 +27,8 @@ def _option_value(argv: list[str], name: str) -> str | None:
 
 def prepare_async_mode(argv: list[str]) -> None:
     """Patch the standard library for the configured async mode (eventlet or gevent)."""
-    if not argv or argv[0] != "run":
-        return
+    if not argv or argv[0] != "run" or _option_value(argv, "--workers") not in (None, "1"):
+        return  # `run --workers N` only starts and watches the server processes
     try:
         settings = load_settings(
             _option_value(argv, "--config"), overrides={"async_mode": _option_value(argv, "--async-mode")}
@@ -72,9 +72,20 @@ def _settings(config: str | None, **overrides: Any) -> Settings:
 @click.option("--port", type=int, default=None, help="Port to listen on (default 5000).")
 @click.option("--config", "config", default=None, help="Settings file (default: config.toml if present).")
 @click.option("--async-mode", type=click.Choice(["eventlet", "gevent", "threading"]), default=None)
-def run(host: str | None, port: int | None, config: str | None, async_mode: str | None) -> None:
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+    help="Server processes on consecutive ports from --port (needs PostgreSQL and a message queue).",
+)  # fmt: skip
+def run(host: str | None, port: int | None, config: str | None, async_mode: str | None, workers: int) -> None:
     """Start the server (migrating the database first)."""
     settings = _settings(config, host=host, port=port, async_mode=async_mode)
+    if workers > 1:
+        from .workers import WorkerError, run_workers
+
+        try:
+            raise SystemExit(run_workers(settings, workers, config))
+        except WorkerError as error:
+            raise click.UsageError(str(error)) from None
     from .app import create_app
 
     app = create_app(settings)

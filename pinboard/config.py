@@ -31,6 +31,9 @@ class Settings:
     secret_key: str = ""  # empty: generated once and kept in instance_path/secret_key
     async_mode: str = "eventlet"
     message_queue: str = ""  # e.g. redis://127.0.0.1:6379/0 for several processes
+    # The Redis pub/sub channel, also the prefix of the shared rate-limit keys: one per deployment.
+    message_queue_channel: str = "pinboard"
+    head_interval_ms: int = 2000  # how often each process tells its rooms the last seq; 0: never
     public_url: str = ""  # e.g. https://pinboard.example.org when behind a proxy
     organiser_password: str = ""  # empty: anyone who reaches the server may create workshops
     cors_allowed_origins: list[str] = field(default_factory=list)  # empty: own origin only
@@ -64,9 +67,12 @@ class Settings:
             "purge_after_days",
             "rate_limit_disconnect_after",
             "broadcast_window_ms",
+            "head_interval_ms",
         ):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative")
+        if not self.message_queue_channel:
+            raise ConfigError("message_queue_channel must not be empty")
         if self.log_level.upper() not in logging.getLevelNamesMapping():
             raise ConfigError("log_level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return replace(

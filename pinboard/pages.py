@@ -18,6 +18,16 @@ from .network import public_base_url
 blueprint = Blueprint("pages", __name__)
 
 
+@blueprint.after_request
+def revalidate(response: Response) -> Response:
+    """Pages name the static files' version: browsers ask again each time, and a 304 is enough."""
+    response.headers.setdefault("Cache-Control", "no-cache")
+    if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed:
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
 def _db() -> Database:
     return current_app.extensions["pinboard.db"]  # type: ignore[no-any-return]
 

@@ -8,12 +8,18 @@ a hidden card goes whole to `:mod` and to the room of whoever else may read the 
 author's), then as a placeholder to `:others`, with the same seq (pinboard/visibility.py): the
 author's connections drop the placeholder as a duplicate. Every other event goes to `w:<id>`.
 Rooms span processes (they go through the message queue), so all of an author's phones and tabs
-get the whole card wherever they are connected."""
+get the whole card wherever they are connected.
+
+The queue (Redis publish/subscribe) drops what is published while Redis or a process's listener
+is away. So every process tells its own connections, every `head_interval_ms`, the last seq of
+their workshop (`head {seq}`, sent locally, not through the queue); a client that is behind
+catches up with `sync`, as after any gap (docs/protocol.md)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,7 +50,7 @@ from .database import Database
 from .errors import DomainError, Invalid, RateLimited, TooLarge, Unauthorized
 from .event_log import Outcome, event_message, events_since
 from .models import Event
-from .ratelimit import RateLimiter, Strikes
+from .ratelimit import Limiter, Strikes
 from .snapshots import build_snapshot, participant_count
 
 log = logging.getLogger("pinboard.realtime")
@@ -137,9 +143,7 @@ def failed(error: DomainError) -> dict[str, Any]:
 
 
 class Realtime:
-    def __init__(
-        self, socketio: SocketIO, database: Database, settings: Settings, limiter: RateLimiter
-    ) -> None:
+    def __init__(self, socketio: SocketIO, database: Database, settings: Settings, limiter: Limiter) -> None:
         self.socketio = socketio
         self.database = database
         self.settings = settings
@@ -147,6 +151,7 @@ class Realtime:
         self.strikes = Strikes(settings.rate_limit_disconnect_after)
         self.connections: dict[str, Actor] = {}
         self._presence_pending: set[str] = set()
+        self.server_id = f"{socket.gethostname()}:{settings.port}"
         self.window: Coalescer[Event] = Coalescer(
             settings.broadcast_window_ms, self._send, socketio.sleep, socketio.start_background_task
         )
@@ -275,6 +280,27 @@ class Realtime:
             count = participant_count(session, workshop_id)
         self.socketio.emit("presence", {"participant_count": count}, to=workshop_room(workshop_id))
 
+    def send_heads(self) -> None:
+        """`head {seq}` to each workshop room with connections in this process: one query for
+        all of them, emitted to this process's clients only (ignore_queue)."""
+        workshop_ids = {actor.workshop_id for actor in list(self.connections.values())}
+        if not workshop_ids or self.database.closed:
+            return
+        with self.database.read() as session:
+            heads = workshops.last_seqs(session, workshop_ids)
+        for workshop_id, seq in heads.items():
+            self.socketio.emit("head", {"seq": seq}, to=workshop_room(workshop_id), ignore_queue=True)
+
+    def watch_heads(self) -> None:
+        """The background task behind send_heads."""
+        interval = self.settings.head_interval_ms / 1000
+        while not self.database.closed:
+            self.socketio.sleep(interval)
+            try:
+                self.send_heads()
+            except Exception:
+                log.exception("could not send the heads")
+
     def broadcast(self, workshop_id: str, events: list[Event]) -> None:
         """Send the events of a committed change, at once or with the others of the workshop's
         broadcast window (pinboard/coalescing.py)."""
@@ -324,9 +350,15 @@ class Realtime:
                         {**event_message(e), "data": visibility.event_for(actor, e.type, e.data)}
                         for e in events
                     ]
-                    return ok({"events": messages, "server_time": timers.server_time()}, workshop.last_seq)
+                    caught_up: dict[str, Any] = {"events": messages}
+                    if actor.is_moderator:  # the undo and redo labels may have changed meanwhile
+                        caught_up["history"] = history.state(session, workshop.id)
+                    return ok(self._synced(caught_up), workshop.last_seq)
             snapshot = build_snapshot(session, actor)
-            return ok({"snapshot": snapshot, "server_time": timers.server_time()}, snapshot["seq"])
+            return ok(self._synced({"snapshot": snapshot}), snapshot["seq"])
+
+    def _synced(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {**data, "server_time": timers.server_time(), "server": self.server_id}
 
 
 def register(socketio: SocketIO, app: Flask) -> Realtime:
@@ -342,10 +374,23 @@ def register(socketio: SocketIO, app: Flask) -> Realtime:
         socketio.on_event(name, _handler(realtime, name))
     app.extensions["pinboard.realtime"] = realtime
     if not app.testing:  # tests end timers by calling timers.end_due_timers themselves
+        _listen_to_the_queue_now(socketio)
         socketio.start_background_task(
             timers.watch_timers, realtime.database, realtime.broadcast, socketio.sleep
         )
+        if realtime.settings.head_interval_ms > 0:
+            socketio.start_background_task(realtime.watch_heads)
     return realtime
+
+
+def _listen_to_the_queue_now(socketio: SocketIO) -> None:
+    """python-socketio subscribes to the message queue at the first connection; subscribe at
+    start instead, so that a process is ready (and can be seen to be: PUBSUB NUMSUB) before
+    the proxy sends it clients."""
+    server = socketio.server
+    if server is not None and not server.manager_initialized:
+        server.manager_initialized = True
+        server.manager.initialize()
 
 
 def _handler(realtime: Realtime, name: str) -> Callable[..., dict[str, Any]]:

@@ -6,6 +6,7 @@ field; the adapters turn a ValidationError into the protocol's `invalid` error.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from typing import Any
 
@@ -82,16 +83,16 @@ class OptionalText(Text):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-class UtcDateTime(fields.DateTime):
-    """Stored naive in UTC; sent as ISO 8601 with an explicit Z."""
+def utc_iso(value: dt.datetime | None) -> str | None:
+    """Stored naive in UTC; sent as ISO 8601 with milliseconds and an explicit Z."""
+    if value is None:
+        return None
+    return value.isoformat(timespec="milliseconds") + "Z"
 
+
+class UtcDateTime(fields.DateTime):
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
-        if value is None:
-            return None
-        return (
-            value.replace(microsecond=value.microsecond // 1000 * 1000).isoformat(timespec="milliseconds")
-            + "Z"
-        )
+        return utc_iso(value)
 
 
 class Strict(Schema):
@@ -318,6 +319,30 @@ class WorkshopOut(Schema):
 
 
 card_out = CardOut()
+
+
+def card_dict(card: Any, author_name: str) -> dict[str, Any]:
+    """What `card_out.dump` makes of a card (or a row with the card's columns), some twenty times
+    faster: for the thousands of cards of a snapshot (tests/test_snapshots.py checks they agree)."""
+    return {
+        "id": card.id,
+        "board_id": card.board_id,
+        "cluster_id": card.cluster_id,
+        "position": card.position,
+        "text": card.text,
+        "color": card.color,
+        "author_id": card.author_id,
+        "author_name": author_name,
+        "author_role": card.author_role,
+        "client_id": card.client_id,
+        "hidden": card.hidden,
+        "on_paper": card.on_paper,
+        "stacked_on_id": card.stacked_on_id,
+        "created_at": utc_iso(card.created_at),
+        "updated_at": utc_iso(card.updated_at),
+    }
+
+
 cluster_out = ClusterOut()
 board_out = BoardOut()
 workshop_out = WorkshopOut()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +99,16 @@ def find_open_workshop(session: Session, workshop_id: str) -> Workshop:
     if workshop is None or workshop.closed_at is not None:
         raise NotFound("This workshop does not exist or has been closed.")
     return workshop
+
+
+def last_seqs(session: Session, workshop_ids: Iterable[str]) -> dict[str, int]:
+    """The last seq of each open workshop among `workshop_ids`, in one query."""
+    rows = session.execute(
+        select(Workshop.id, Workshop.last_seq).where(
+            Workshop.id.in_(list(workshop_ids)), Workshop.closed_at.is_(None)
+        )
+    )
+    return {workshop_id: last_seq for workshop_id, last_seq in rows}
 
 
 def join(session: Session, *, code: str, name: str = "") -> NewParticipant:

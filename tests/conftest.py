@@ -108,20 +108,22 @@ def db(database_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
-def count_queries(db: Database) -> Callable[[], Any]:
-    """Counts the SQL statements run inside `with count_queries() as counter:`."""
+def count_queries(db: Database) -> Callable[..., Any]:
+    """Counts the SQL statements run inside `with count_queries() as counter:` (on `db`, or on
+    the database given, e.g. an app's: `count_queries(app_db)`)."""
 
     class Counter:
-        def __init__(self) -> None:
+        def __init__(self, database: Database = db) -> None:
             self.statements: list[str] = []
+            self.engines = {database.engine, database.write_engine}
 
         def __enter__(self) -> Counter:
-            for engine in {db.engine, db.write_engine}:
+            for engine in self.engines:
                 event.listen(engine, "before_cursor_execute", self._count)
             return self
 
         def __exit__(self, *_: Any) -> None:
-            for engine in {db.engine, db.write_engine}:
+            for engine in self.engines:
                 event.remove(engine, "before_cursor_execute", self._count)
 
         def _count(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
@@ -353,6 +355,8 @@ def pytest_configure(config: pytest.Config) -> None:
             ("PINBOARD_TEST_DATABASE_URL", PG_URL),
             ("PINBOARD_TEST_REDIS_URL", REDIS_URL),
             ("chromium", shutil.which("chromium")),
+            ("nginx", shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
+            ("redis-server", shutil.which("redis-server")),
         )
         if not present
     ]

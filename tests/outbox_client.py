@@ -261,6 +261,7 @@ class OutboxClient(LiveClient):
             if reply is None or not reply["ok"]:
                 self.counters.failed_syncs += 1
                 return False
+            self.server = reply["data"].get("server")
             if "snapshot" in reply["data"]:
                 if self.replica is None:
                     self.replica = Replica(reply["data"]["snapshot"])

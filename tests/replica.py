@@ -14,6 +14,11 @@ from typing import Any
 
 import socketio
 
+# connection.js's HEAD_GRACE_MS: an event may still be on its way when a `head` overtakes it.
+HEAD_GRACE = 0.5
+# connection.js's GAP_GRACE_MS: how long an event that skipped one waits for it before a sync.
+GAP_GRACE = 0.3
+
 # What `cards.revealed` fills in on a card that was a placeholder.
 REVEALED_FIELDS = ("text", "color", "author_id", "author_name", "client_id", "hidden", "updated_at")
 
@@ -288,6 +293,15 @@ class Replica:
         elif data.get("votes") is not None and vote.get("tally") is not None:
             vote["tally"][str(data["card_id"])] = data["votes"]
 
+    def _on_timer_changed(self, data: dict[str, Any]) -> None:
+        self.board(data["board_id"])["timer"] = dict(data)
+
+    _on_timer_started = _on_timer_paused = _on_timer_resumed = _on_timer_changed
+    _on_timer_extended = _on_timer_ended = _on_timer_changed
+
+    def _on_timer_stopped(self, data: dict[str, Any]) -> None:
+        self.board(data["board_id"]).pop("timer", None)
+
     # ---- comparison ------------------------------------------------------------------------
 
     def shape(self) -> list[Any]:
@@ -322,7 +336,7 @@ def shape_of(snapshot: dict[str, Any]) -> list[Any]:
 
 class LiveClient:
     """A python-socketio client that keeps a replica: sync on connect, events in order,
-    resync on a gap. This is what a phone or the projector does."""
+    resync on a gap or behind the server's `head`. This is what a phone or the projector does."""
 
     replica_class: type[Replica] = Replica
 
@@ -339,12 +353,16 @@ class LiveClient:
         self.sio = sio or socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.replica: Replica | None = None
         self.received: list[dict[str, Any]] = []
-        self.resyncs = 0  # gaps that started a sync
+        self.resyncs = 0  # gaps that did not close within GAP_GRACE and started a sync
+        self.head_syncs = 0  # heads that found the replica behind and started a sync
+        self.server: str | None = None  # the server process of the last sync's answer
         self.syncs: list[int | None] = []  # the `since` of every sync sent (None: a snapshot)
         self.lock = threading.RLock()  # held while the replica changes
         self._pending: list[dict[str, Any]] = []
+        self._gap_synced_at: int | None = None
         self.sio.on("event", self._on_event)
         self.sio.on("events", self._on_events)
+        self.sio.on("head", self._on_head)
         self.sio.on("connect", self._on_connect)
         self.sio.on("disconnect", lambda reason="", *_: close_dead_websocket(self.sio, reason))
 
@@ -368,11 +386,43 @@ class LiveClient:
             if self.replica is None:
                 self._pending.append(message)
                 return
-            try:
-                self.replica.apply(message)
-            except Gap:
-                self.resyncs += 1
-                self.sio.start_background_task(self._sync_in_background)
+            if message["seq"] > self.replica.seq + 1:
+                # An event from another server process may still overtake it (connection.js).
+                self._pending.append(message)
+                self.sio.start_background_task(self._close_gap, self.replica.seq)
+                return
+            self.replica.apply(message)
+            self._apply_pending()
+
+    def _apply_pending(self) -> None:
+        """Apply the pending events that are next in line (the caller holds the lock)."""
+        assert self.replica is not None
+        self._pending.sort(key=lambda m: m["seq"])
+        while self._pending and self._pending[0]["seq"] <= self.replica.seq + 1:
+            self.replica.apply(self._pending.pop(0))
+
+    def _close_gap(self, seq: int) -> None:
+        """After the grace, sync if the replica still waits at `seq` for a missing event (once
+        per such wait, however many events arrived beyond the gap)."""
+        time.sleep(GAP_GRACE)
+        with self.lock:
+            still_open = self.replica is not None and self.replica.seq == seq and self._pending
+            if not still_open or self._gap_synced_at == seq:
+                return
+            self._gap_synced_at = seq
+            self.resyncs += 1
+        self._sync_in_background()
+
+    def _on_head(self, message: dict[str, Any]) -> None:
+        self.sio.start_background_task(self._catch_up_to, message["seq"])
+
+    def _catch_up_to(self, seq: int) -> None:
+        time.sleep(HEAD_GRACE)
+        with self.lock:
+            if self.replica is None or self.replica.seq >= seq:
+                return
+            self.head_syncs += 1
+        self._sync_in_background()
 
     def _sync_in_background(self) -> None:
         with contextlib.suppress(ConnectionLost):  # dropped again: the next connect syncs
@@ -384,16 +434,15 @@ class LiveClient:
         reply = self.call("sync", {} if since is None else {"since": since})
         assert reply["ok"], reply
         with self.lock:
+            self.server = reply["data"].get("server")
             if "snapshot" in reply["data"]:
                 self.replica = self.replica_class(reply["data"]["snapshot"])
             else:
                 assert self.replica is not None
                 for message in reply["data"]["events"]:
                     self.replica.apply(message)
-            pending, self._pending = self._pending, []
-            for message in sorted(pending, key=lambda m: m["seq"]):
-                if message["seq"] == self.replica.seq + 1:
-                    self.replica.apply(message)
+            self._apply_pending()
+            self._pending = [m for m in self._pending if m["seq"] > self.replica.seq]
 
     def call(self, event: str, payload: dict[str, Any], timeout: float = 15) -> dict[str, Any]:
         return call(self.sio, event, payload, timeout)

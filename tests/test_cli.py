@@ -46,5 +46,5 @@ def test_run_rejects_a_bad_setting_with_a_clear_message(tmp_path, monkeypatch) -
 def test_run_help_names_the_options() -> None:
     result = CliRunner().invoke(cli, ["run", "--help"])
     assert result.exit_code == 0
-    for option in ("--host", "--port", "--config", "--async-mode"):
+    for option in ("--host", "--port", "--config", "--async-mode", "--workers"):
         assert option in result.output

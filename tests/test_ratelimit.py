@@ -4,11 +4,14 @@ disconnects a connection after `rate_limit_disconnect_after` rate-limited events
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Callable
 
 import pytest
 
-from pinboard.ratelimit import RateLimiter, Strikes
+from pinboard.ratelimit import RateLimiter, RedisRateLimiter, Strikes
+from tests.conftest import REDIS_URL, free_port
 from tests.test_realtime import CustomApp, assert_failed, build_room, make_app, participant_auth  # noqa: F401
 
 
@@ -29,6 +32,32 @@ def test_the_bucket_refills_at_the_rate() -> None:
     now[0] += 1.0
     assert [limiter.allow("a") for _ in range(2)] == [True, False]
     assert limiter.allow("b") is True
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="PINBOARD_TEST_REDIS_URL is not set (.ci/run sets it)")
+def test_the_redis_bucket_is_shared_refills_and_expires() -> None:
+    prefix = f"pinboard-test-{uuid.uuid4().hex[:10]}"
+    first = RedisRateLimiter(REDIS_URL, prefix, per_minute=600, burst=3)
+    second = RedisRateLimiter(REDIS_URL, prefix, per_minute=600, burst=3)  # another process
+    try:
+        assert [first.allow("w/p1"), second.allow("w/p1"), first.allow("w/p1")] == [True] * 3
+        assert second.allow("w/p1") is False and first.allow("w/p1") is False
+        assert first.allow("w/p2") is True  # a bucket per participant
+        time.sleep(0.12)  # 10 tokens a second
+        assert second.allow("w/p1") is True
+        assert 0 < first.redis.ttl(f"{prefix}:ratelimit:w/p1") <= 2  # full again after 0.3 s
+    finally:
+        first.redis.delete(f"{prefix}:ratelimit:w/p1", f"{prefix}:ratelimit:w/p2")
+        first.close()
+        second.close()
+
+
+def test_the_redis_bucket_lets_events_through_while_redis_is_away() -> None:
+    limiter = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0", "x", per_minute=1, burst=1)
+    try:
+        assert all(limiter.allow("w/p1") for _ in range(3))
+    finally:
+        limiter.close()
 
 
 def test_a_connection_is_closed_after_the_limit_of_rate_limited_events_in_a_row(

@@ -153,7 +153,7 @@ def post_card(db: Database, actor: Actor, board_id: int, text: str, cluster_id: 
 def sync_snapshot(test_client: Any) -> dict[str, Any]:
     ack = test_client.emit("sync", {}, callback=True)
     assert ack["ok"] is True, ack
-    assert set(ack["data"]) == {"snapshot", "server_time"}, ack
+    assert set(ack["data"]) == {"snapshot", "server_time", "server"}, ack
     return ack["data"]["snapshot"]  # type: ignore[no-any-return]
 
 
@@ -1110,7 +1110,8 @@ def test_a_payload_that_is_not_an_object_is_invalid(room: Room, event: str) -> N
 
 
 def test_a_missing_payload_counts_as_an_empty_object(room: Room) -> None:
-    assert set(room.clients["anna"].emit("sync", callback=True)["data"]) == {"snapshot", "server_time"}
+    synced = room.clients["anna"].emit("sync", callback=True)["data"]
+    assert set(synced) == {"snapshot", "server_time", "server"}
     error = assert_failed(room.clients["anna"].emit("card:create", callback=True), "invalid")
     assert set(error["fields"]) == {"client_id", "board_id", "text"}
     room.assert_nothing_broadcast()
@@ -1371,6 +1372,7 @@ def test_sync_without_since_returns_a_snapshot(room: Room) -> None:
     for ack in acks:
         snapshot = ack["data"]["snapshot"]
         assert_server_time(ack["data"].pop("server_time"))
+        assert ack["data"].pop("server").endswith(":5000")
         assert ack == {"ok": True, "data": {"snapshot": snapshot}, "seq": room.seq()}
         assert set(snapshot) == SNAPSHOT_KEYS  # a participant's: no undo history
         assert snapshot["seq"] == room.seq()
@@ -1396,6 +1398,7 @@ def test_sync_since_returns_exactly_the_events_after_it(room: Room) -> None:
     for since in range(start, current + 1):
         ack = room.clients["anna"].emit("sync", {"since": since}, callback=True)
         assert_server_time(ack["data"].pop("server_time"))
+        assert ack["data"].pop("server").endswith(":5000")
         assert ack == {
             "ok": True,
             "data": {"events": [m for m in broadcast if m["seq"] > since]},
@@ -1407,12 +1410,31 @@ def test_sync_since_returns_exactly_the_events_after_it(room: Room) -> None:
     room.assert_nothing_broadcast()
 
 
+def test_a_moderator_caught_up_by_events_gets_the_undo_state_too(room: Room) -> None:
+    """The `history` message of a change made while a moderator window was away is lost to it;
+    the events answer of its sync carries the state instead (participants get no such field)."""
+    moderator = room.clients["moderator"]
+    since = room.seq()
+    moved = moderator.emit("card:move", {"card_id": room.anna_card, "cluster_id": room.c10}, callback=True)
+    assert moved["ok"] is True, moved
+    ack = moderator.emit("sync", {"since": since}, callback=True)
+    assert [m["seq"] for m in ack["data"]["events"]] == [since + 1]
+    assert ack["data"]["history"] == {
+        "can_undo": True, "can_redo": False, "undo_label": "move_card", "redo_label": None
+    }  # fmt: skip
+    assert moderator.emit("history:undo", {}, callback=True)["ok"] is True
+    again = moderator.emit("sync", {"since": since + 1}, callback=True)["data"]["history"]
+    # Still undoable: the moderator's own card of the room, posted before.
+    assert again == {"can_undo": True, "can_redo": True, "undo_label": "add_card", "redo_label": "move_card"}
+    assert "history" not in room.clients["anna"].emit("sync", {"since": since}, callback=True)["data"]
+
+
 def test_sync_since_beyond_the_current_seq_returns_a_snapshot(room: Room) -> None:
     _make_changes(room, 2)
     current = room.seq()
     for since in (current + 1, current + 1000, 2**40):
         ack = room.clients["anna"].emit("sync", {"since": since}, callback=True)
-        assert ack["ok"] is True and set(ack["data"]) == {"snapshot", "server_time"}, ack
+        assert ack["ok"] is True and set(ack["data"]) == {"snapshot", "server_time", "server"}, ack
         assert ack["seq"] == ack["data"]["snapshot"]["seq"] == current
         assert shape_of(ack["data"]["snapshot"]) == shape_of(room.snapshot())
     room.assert_nothing_broadcast()
@@ -1428,7 +1450,7 @@ def test_sync_with_more_events_than_sync_max_events_returns_a_snapshot(
     within = r.clients["anna"].emit("sync", {"since": current - 3}, callback=True)
     assert [m["seq"] for m in within["data"]["events"]] == [current - 2, current - 1, current]
     beyond = r.clients["anna"].emit("sync", {"since": current - 4}, callback=True)
-    assert set(beyond["data"]) == {"snapshot", "server_time"} and beyond["seq"] == current
+    assert set(beyond["data"]) == {"snapshot", "server_time", "server"} and beyond["seq"] == current
 
 
 # ---- ordering across clients -------------------------------------------------------------

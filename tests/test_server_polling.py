@@ -63,6 +63,7 @@ def test_a_long_polling_browser_may_send_many_events_in_one_request(live_server)
                     acks[int(number)] = json.loads("[" + body)[0]
         assert sorted(acks) == list(range(1, calls + 1))
         assert all(ack["data"].pop("server_time") for ack in acks.values())
+        assert all(ack["data"].pop("server").endswith(f":{server.port}") for ack in acks.values())
         assert all(ack == {"ok": True, "data": {"events": []}, "seq": 0} for ack in acks.values())
     finally:
         session.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pinboard import boards, cards, clusters, snapshots
@@ -12,7 +13,9 @@ from pinboard.actors import Actor
 from pinboard.database import Database
 from pinboard.errors import NotFound
 from pinboard.models import Card, Workshop, utcnow
+from pinboard.schemas import card_out
 from tests.conftest import WorkshopFixture, make_participant, make_workshop, new_client_id
+from tests.workload import build_workshop
 
 
 def snapshot(db: Database, actor: Actor) -> dict[str, Any]:
@@ -195,3 +198,63 @@ def test_snapshot_uses_the_same_few_queries_however_big_the_workshop(
     assert big_counter.count == tiny_counter.count, big_counter.statements
     # 7-9: dot voting (with wall dots), timers; 10-11: the moderator's undo and redo
     assert tiny_counter.count <= 11, tiny_counter.statements
+
+
+def cards_of(snap: dict[str, Any]) -> list[dict[str, Any]]:
+    tops = [
+        card
+        for board in snap["boards"]
+        for c in [*board["clusters"], {"cards": board["unsorted"]}]
+        for card in c["cards"]
+    ]
+    return tops + [card for top in tops for card in top["stack"]]
+
+
+@pytest.mark.parametrize("role", ["moderator", "participant", "projector"])
+def test_snapshot_and_sync_take_the_same_queries_for_10_cards_and_for_200(
+    db: Database, app_db: Database, count_queries: Any, socket_client: Any, role: str
+) -> None:
+    """Votes, stacks, hidden cards, headlines, a timer and done signals on every board: whatever
+    a workshop holds, its snapshot and a full sync cost the same queries (no N+1)."""
+    counts = []
+    for boards_, cards_per_board in ((1, 10), (5, 40)):
+        workshop = build_workshop(db, boards_, cards_per_board)
+        _, token = make_participant(db, workshop, "Zaungast")
+        actor = {"moderator": workshop.moderator, "projector": workshop.projector}.get(
+            role
+        ) or Actor.participant(workshop.id, make_participant(db, workshop, "Anna")[0].participant_id)
+        auth = {
+            "moderator": {"moderator_key": workshop.moderator_key},
+            "projector": {"projector_key": workshop.projector_key},
+            "participant": {"token": token},
+        }[role]
+        test_client = socket_client({"workshop": workshop.id, **auth})
+        with count_queries() as snapshot_counter:
+            snap = snapshot(db, actor)
+        with count_queries(app_db) as sync_counter:
+            ack = test_client.emit("sync", {}, callback=True)
+        assert ack["ok"], ack
+        cards_seen = cards_of(ack["data"]["snapshot"])
+        assert len(cards_of(snap)) == len(cards_seen) == boards_ * cards_per_board
+        assert any(card["stack"] for card in cards_seen if "stack" in card)
+        assert any(card["hidden"] for card in cards_seen)
+        assert all(board["vote"]["votes_cast"] for board in snap["boards"]), snap["boards"][0]["vote"]
+        assert any(cluster["headline"] for board in snap["boards"] for cluster in board["clusters"])
+        counts.append((snapshot_counter.statements, sync_counter.statements))
+    (small_snapshot, small_sync), (big_snapshot, big_sync) = counts
+    assert len(big_snapshot) == len(small_snapshot), big_snapshot
+    assert len(big_sync) == len(small_sync), big_sync
+
+
+def test_the_snapshot_shows_each_card_as_the_card_schema_does(db: Database) -> None:
+    """The snapshot writes its thousands of cards without marshmallow: the same fields, the same values."""
+    workshop = build_workshop(db, 2, 30)
+    with db.write() as s:
+        assistant = post(s, Actor.assistant(workshop.id), workshop.board_ids[0], "vom Flipchart")
+        s.get_one(Card, assistant).on_paper = True
+    snap = snapshot(db, workshop.moderator)
+    with db.read() as s:
+        expected = {card.id: card_out.dump(card) for card in s.scalars(select(Card))}
+    seen = {card["id"]: {k: v for k, v in card.items() if k != "stack"} for card in cards_of(snap)}
+    assert seen == expected
+    assert [list(card) for card in seen.values()][0] == list(card_out.fields)

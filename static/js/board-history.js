@@ -33,6 +33,10 @@ export const historyMethods = {
     // Not an event of the log: only the moderator's connections get it (see connection.js).
     this.connection.socket.on("history", (state) => this.showHistory(state));
     this.connection.addEventListener("snapshot", ({ detail }) => this.showHistory(detail.model.history));
+    // Caught up by events after a reconnect: the moderator's answer carries the undo state too.
+    this.connection.addEventListener("synced", ({ detail }) => {
+      if (detail.history) this.showHistory(detail.history);
+    });
     document.addEventListener("keydown", (event) => this.onHistoryKey(event));
   },
 

@@ -1,14 +1,20 @@
 // The one connection module every screen uses: Socket.IO with reconnect and backoff, catching
 // up with `sync {since}` after a gap, applying `event` messages in sequence order (ignoring
-// duplicates, resyncing on a gap) and an outbox kept in localStorage, so that nothing typed
-// while offline is lost and each change reaches the server exactly once (client_id).
+// duplicates, resyncing on a gap that does not close within GAP_GRACE_MS) and an outbox kept in
+// localStorage, so that nothing typed while offline is lost and each change reaches the server
+// exactly once (client_id). The server's `head {seq}` every few seconds makes a lost event
+// harmless: behind it, we sync.
 
 import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
-import { BoardModel, Gap } from "./board-model.js";
+import { BoardModel } from "./board-model.js";
 import { t } from "./page.js";
 
 const CALL_TIMEOUT_MS = 10000;
 const RETRY_MS = 2000;
+// An event may still be on its way through the message queue when a head overtakes it.
+const HEAD_GRACE_MS = 500;
+// Several server processes: another process's event may arrive after a later one of our own.
+const GAP_GRACE_MS = 300;
 // Errors after which sending the same message again can succeed.
 const RETRYABLE = new Set(["timeout", "offline", "rate_limited", "internal"]);
 
@@ -69,8 +75,14 @@ export class Connection extends EventTarget {
     this.flushing = false;
     this.closed = false;
     this.retryTimer = null;
+    this.headTimer = null;
+    this.gapTimer = null;
     this.socket = io({
       auth,
+      // Behind several server processes the proxy keeps a page on one of them by this value
+      // (docs/deploy.md): the client IP cannot, a venue's phones all come from one NAT address.
+      // The same for every reconnect of this page, so its long-polling requests stay together.
+      query: { route: newClientId() },
       autoConnect: false,
       // WebSocket first; where a proxy or network blocks it, fall back to long-polling.
       transports: ["websocket", "polling"],
@@ -86,6 +98,7 @@ export class Connection extends EventTarget {
     this.socket.on("event", (message) => this.onEvent(message));
     // A server with a broadcast window sends a burst's events as one list, in sequence order.
     this.socket.on("events", (messages) => messages.forEach((message) => this.onEvent(message)));
+    this.socket.on("head", (message) => this.onHead(message));
     this.socket.on("workshop_deleted", () => {
       this.close();
       this.setStatus("refused");
@@ -178,7 +191,7 @@ export class Connection extends EventTarget {
     const since = this.model ? this.model.seq : null;
     const ack = await this.call("sync", since == null ? {} : { since });
     if (!ack.ok) return;
-    this.emitLocal("synced", { serverTime: ack.data.server_time });
+    this.emitLocal("synced", { serverTime: ack.data.server_time, history: ack.data.history });
     if (ack.data.snapshot) {
       if (this.model) this.model.load(ack.data.snapshot);
       else this.model = new BoardModel(ack.data.snapshot);
@@ -186,10 +199,9 @@ export class Connection extends EventTarget {
     } else {
       for (const message of ack.data.events) this.applyEvent(message);
     }
-    const buffered = this.buffered.sort((a, b) => a.seq - b.seq);
-    this.buffered = [];
-    for (const message of buffered) {
-      if (message.seq > this.model.seq) this.onEvent(message);
+    this.applyBuffered();
+    if (this.buffered.length && !this.gapTimer) {
+      this.gapTimer = setTimeout(() => this.gapTimedOut(), GAP_GRACE_MS);
     }
   }
 
@@ -198,13 +210,41 @@ export class Connection extends EventTarget {
       this.buffered.push(message);
       return;
     }
-    try {
-      this.applyEvent(message);
-    } catch (error) {
-      if (!(error instanceof Gap)) throw error;
+    if (message.seq > this.model.seq + 1) {
+      // With several server processes an event from another one may arrive after a later one
+      // from ours: wait a moment for it before catching up with `sync`.
       this.buffered.push(message);
-      this.sync();
+      if (!this.gapTimer) this.gapTimer = setTimeout(() => this.gapTimedOut(), GAP_GRACE_MS);
+      return;
     }
+    this.applyEvent(message);
+    this.applyBuffered();
+  }
+
+  // Apply what was buffered and is now next in line; drop what is already applied.
+  applyBuffered() {
+    this.buffered.sort((a, b) => a.seq - b.seq);
+    while (this.buffered.length && this.buffered[0].seq <= this.model.seq + 1) {
+      this.applyEvent(this.buffered.shift());
+    }
+    if (!this.buffered.length) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    }
+  }
+
+  gapTimedOut() {
+    this.gapTimer = null;
+    if (this.buffered.length && !this.closed) this.sync();
+  }
+
+  // The server's last seq: behind it (events lost on their way), catch up once the grace is over.
+  onHead(message) {
+    if (!this.model || this.syncing || message.seq <= this.model.seq) return;
+    clearTimeout(this.headTimer);
+    this.headTimer = setTimeout(() => {
+      if (this.model && !this.closed && message.seq > this.model.seq) this.sync();
+    }, HEAD_GRACE_MS);
   }
 
   applyEvent(message) {

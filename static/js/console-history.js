@@ -63,4 +63,10 @@ export function initHistory({ connection, notify, showError, errorMessage }) {
     state = detail.model.history ?? state;
     render();
   });
+  // Caught up by events after a reconnect: the moderator's answer carries the undo state too.
+  connection.addEventListener("synced", ({ detail }) => {
+    if (!detail.history) return;
+    state = detail.history;
+    render();
+  });
 }

@@ -116,7 +116,7 @@ def test_a_hidden_card_query_from_the_phones_to_the_projector(server: Any, open_
 
     # Both phones say they are done: the projector and the console count them.
     anna.get_by_role("button", name="I'm done").click()
-    expect(anna.get_by_text("You are done.")).to_be_visible()
+    expect(anna.get_by_text("You are done. The moderator reveals the cards soon.")).to_be_visible()
     expect(projector.locator("#query-done")).to_have_text("1 of 2 done")
     ben.get_by_role("button", name="I'm done").click()
     expect(projector.locator("#query-done")).to_have_text("2 of 2 done")
