@@ -79,12 +79,12 @@ def create_card(
             raise Invalid("The cluster is not on this board.", {"cluster_id": ["Not on this board."]})
         if actor.is_participant and not board.participants_choose_cluster:
             raise Forbidden("On this board the moderator sorts the cards into clusters.")
-    container = ordering.cards_in(session, board.id, cluster_id)
+    final_index, position = ordering.end_of(session, board.id, cluster_id)
     card = Card(
         workshop_id=workshop.id,
         board_id=board.id,
         cluster_id=cluster_id,
-        position=0,
+        position=position,
         text=text,
         color=color or DEFAULT_COLOR,
         author_id=actor.participant_id,
@@ -94,7 +94,6 @@ def create_card(
         on_paper=on_paper,
     )
     session.add(card)
-    final_index = ordering.place(container, card, None)
     session.flush()
     data = card_out.dump(card)
     event = record(session, workshop, actor, "card.created", {"card": data, "index": final_index})
@@ -170,12 +169,10 @@ def move_card(
 
         give_back_dots(session, card.id, source_board.id)
     source = (card.board_id, card.cluster_id)
-    siblings = [c for c in ordering.cards_in(session, target_board.id, cluster_id) if c.id != card.id]
-    card.board_id = target_board.id
-    card.cluster_id = cluster_id
-    final_index = ordering.place(siblings, card, index)
+    ordering.take_out(session, card)
+    final_index = ordering.make_room(session, card, target_board.id, cluster_id, index)
+    card.board_id, card.cluster_id, card.position = target_board.id, cluster_id, final_index
     if source != (target_board.id, cluster_id):
-        ordering.renumber([c for c in ordering.cards_in(session, *source) if c.id != card.id])
         ordering.carry_stacks(session, [card])
     data = {
         "card_id": card.id,

@@ -129,7 +129,7 @@ def serve(app: Any, settings: Settings) -> None:
             app, host=settings.host, port=settings.port, allow_unsafe_werkzeug=True, log_output=False
         )
     else:
-        socketio.run(app, host=settings.host, port=settings.port, log_output=False)
+        _serve_gevent(app, settings)
 
 
 def _serve_eventlet(app: Any, settings: Settings) -> None:
@@ -141,6 +141,20 @@ def _serve_eventlet(app: Any, settings: Settings) -> None:
     # Without TCP_NODELAY, Nagle's algorithm holds small frames (acks, events) for delayed ACKs.
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     eventlet.wsgi.server(listener, app, log_output=False, max_size=10_000)
+
+
+def _serve_gevent(app: Any, settings: Settings) -> None:
+    """gevent's WSGI server on a listening socket with TCP_NODELAY (accepted sockets inherit it),
+    as for eventlet: an ack right after the event to the same phone otherwise waits for its ACK."""
+    from gevent import pywsgi
+
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    listener.bind((settings.host, settings.port))
+    listener.listen(2048)
+    pywsgi.WSGIServer(listener, app, log=None).serve_forever()
 
 
 @cli.group()

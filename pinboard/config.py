@@ -45,6 +45,9 @@ class Settings:
     rate_limit_disconnect_after: int = 20  # rate-limited events in a row before disconnecting; 0: never
     max_message_bytes: int = 16384
     sync_max_events: int = 1000
+    # 0: every event goes out at once. Else a workshop's broadcasts that follow one another
+    # within this many ms go out together, one frame per connection (pinboard/coalescing.py).
+    broadcast_window_ms: int = 0
     purge_after_days: int = 0  # 0: keep workshops until the moderator deletes them
     log_level: str = "INFO"
 
@@ -63,6 +66,7 @@ class Settings:
             "sqlite_busy_timeout_ms",
             "purge_after_days",
             "rate_limit_disconnect_after",
+            "broadcast_window_ms",
             "head_interval_ms",
         ):
             if getattr(self, name) < 0:

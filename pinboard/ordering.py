@@ -11,9 +11,9 @@ workshop at a time in sequence order, every replica that applies the same events
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .models import Card
@@ -44,20 +44,58 @@ def renumber(items: Sequence[Positioned]) -> None:
             item.position = position
 
 
+def _in_container(board_id: int, cluster_id: int | None) -> tuple[Any, ...]:
+    in_cluster = Card.cluster_id.is_(None) if cluster_id is None else Card.cluster_id == cluster_id
+    return (Card.board_id == board_id, in_cluster, Card.deleted_at.is_(None), Card.stacked_on_id.is_(None))
+
+
 def cards_in(session: Session, board_id: int, cluster_id: int | None) -> list[Card]:
     """The live cards of one container (a cluster, or the board's unsorted area), in order."""
-    in_container = Card.cluster_id.is_(None) if cluster_id is None else Card.cluster_id == cluster_id
     return list(
         session.scalars(
-            select(Card)
-            .where(
-                Card.board_id == board_id,
-                in_container,
-                Card.deleted_at.is_(None),
-                Card.stacked_on_id.is_(None),
-            )
-            .order_by(Card.position, Card.id)
+            select(Card).where(*_in_container(board_id, cluster_id)).order_by(Card.position, Card.id)
         )
+    )
+
+
+def end_of(
+    session: Session, board_id: int, cluster_id: int | None, without: int | None = None
+) -> tuple[int, int]:
+    """Index and position for a card appended to a container, from one aggregate query instead of
+    loading every card of a big board for each new one (the position is past the last either way)."""
+    count, last = session.execute(
+        select(func.count(), func.max(Card.position)).where(
+            *_in_container(board_id, cluster_id), Card.id != without if without is not None else True
+        )
+    ).one()
+    return int(count), 0 if last is None else int(last) + 1
+
+
+def take_out(session: Session, card: Card) -> None:
+    """Close the gap a card leaves in its container, in one UPDATE (positions are dense)."""
+    _shift(session, card, Card.position > card.position, -1)
+
+
+def make_room(session: Session, card: Card, board_id: int, cluster_id: int | None, index: int | None) -> int:
+    """Open a place at `index` (clamped) of a container for `card`, which must be out of it
+    already (take_out); return the index. One UPDATE instead of renumbering loaded cards: on a
+    board of hundreds of cards that is the difference between a fraction of a millisecond and
+    tens of milliseconds for every move, during which the server does nothing else."""
+    size, _ = end_of(session, board_id, cluster_id, without=card.id)
+    final_index = clamp_index(index, size)
+    _shift(session, card, Card.position >= final_index, +1, (board_id, cluster_id))
+    return final_index
+
+
+def _shift(
+    session: Session, card: Card, where: Any, by: int, container: tuple[int, int | None] | None = None
+) -> None:
+    board_id, cluster_id = container or (card.board_id, card.cluster_id)
+    session.execute(
+        update(Card)
+        .where(*_in_container(board_id, cluster_id), Card.id != card.id, where)
+        .values(position=Card.position + by)
+        .execution_options(synchronize_session="evaluate")
     )
 
 

@@ -44,6 +44,7 @@ from . import (
     workshops,
 )
 from .actors import Actor
+from .coalescing import Coalescer
 from .config import Settings
 from .database import Database
 from .errors import DomainError, Invalid, RateLimited, TooLarge, Unauthorized
@@ -151,6 +152,9 @@ class Realtime:
         self.connections: dict[str, Actor] = {}
         self._presence_pending: set[str] = set()
         self.server_id = f"{socket.gethostname()}:{settings.port}"
+        self.window: Coalescer[Event] = Coalescer(
+            settings.broadcast_window_ms, self._send, socketio.sleep, socketio.start_background_task
+        )
 
     # ---- connection ------------------------------------------------------------------------
 
@@ -298,21 +302,42 @@ class Realtime:
                 log.exception("could not send the heads")
 
     def broadcast(self, workshop_id: str, events: list[Event]) -> None:
+        """Send the events of a committed change, at once or with the others of the workshop's
+        broadcast window (pinboard/coalescing.py)."""
+        self.window.add(workshop_id, events)
+
+    def _send(self, workshop_id: str, events: list[Event]) -> None:
+        """Events in sequence order. With a window, a run of events for the whole workshop goes
+        as one `events` frame (a list); an event carrying a hidden card always goes on its own."""
+        run: list[dict[str, Any]] = []
         for event in events:
-            message = event_message(event)
             if visibility.needs_projection(event.type, event.data):
-                # Whole to the moderator and the card's author first, then the placeholder to
-                # everyone else with the same seq: the author is among the others too and drops
-                # it as a duplicate. So the author's phone follows the moderator's edits live.
-                rooms = [moderator_room(workshop_id)]
-                reader = visibility.reader(workshop_id, event.data["card"])
-                if reader is not None:
-                    rooms.append(readers_room(reader))  # type: ignore[arg-type]
-                self.socketio.emit("event", message, to=rooms)
-                public = {**message, "data": visibility.public_event(event.type, event.data)}
-                self.socketio.emit("event", public, to=others_room(workshop_id))
+                self._send_run(workshop_id, run)
+                run = []
+                self._send_projected(workshop_id, event)
             else:
-                self.socketio.emit("event", message, to=workshop_room(workshop_id))
+                run.append(event_message(event))
+        self._send_run(workshop_id, run)
+
+    def _send_run(self, workshop_id: str, messages: list[dict[str, Any]]) -> None:
+        if len(messages) > 1 and self.settings.broadcast_window_ms > 0:
+            self.socketio.emit("events", messages, to=workshop_room(workshop_id))
+            return
+        for message in messages:
+            self.socketio.emit("event", message, to=workshop_room(workshop_id))
+
+    def _send_projected(self, workshop_id: str, event: Event) -> None:
+        # Whole to the moderator and the card's author first, then the placeholder to everyone
+        # else with the same seq: the author is among the others too and drops it as a duplicate.
+        # So the author's phone follows the moderator's edits live.
+        message = event_message(event)
+        rooms = [moderator_room(workshop_id)]
+        reader = visibility.reader(workshop_id, event.data["card"])
+        if reader is not None:
+            rooms.append(readers_room(reader))  # type: ignore[arg-type]
+        self.socketio.emit("event", message, to=rooms)
+        public = {**message, "data": visibility.public_event(event.type, event.data)}
+        self.socketio.emit("event", public, to=others_room(workshop_id))
 
     def _sync(self, actor: Actor, payload: Any) -> dict[str, Any]:
         since = self._validate(_sync_request, payload)["since"]

@@ -221,6 +221,7 @@ class LiveLink:
         self.top = 0
         self.arrived = threading.Condition()
         self.sio.on("event", self._on_event)
+        self.sio.on("events", lambda messages: [self._on_event(message) for message in messages])
         self.sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
         self.last_ack: dict[str, Any] | None = None
 

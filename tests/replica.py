@@ -361,6 +361,7 @@ class LiveClient:
         self._pending: list[dict[str, Any]] = []
         self._gap_synced_at: int | None = None
         self.sio.on("event", self._on_event)
+        self.sio.on("events", self._on_events)
         self.sio.on("head", self._on_head)
         self.sio.on("connect", self._on_connect)
         self.sio.on("disconnect", lambda reason="", *_: close_dead_websocket(self.sio, reason))
@@ -373,6 +374,11 @@ class LiveClient:
     def _on_connect(self) -> None:
         if self.replica is not None:  # a reconnect: catch up in the background
             self.sio.start_background_task(self._sync_in_background)
+
+    def _on_events(self, messages: list[dict[str, Any]]) -> None:
+        """A burst gathered by the server's broadcast window: its events, in sequence order."""
+        for message in messages:
+            self._on_event(message)
 
     def _on_event(self, message: dict[str, Any]) -> None:
         with self.lock:

@@ -7,9 +7,11 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+import socketio
 
 from tests.replica import LiveClient, shape_of
 
@@ -441,5 +443,64 @@ def test_a_hidden_card_query_never_sends_the_projector_a_hidden_text(live_server
         for client in (moderator, projector):
             assert client.replica.shape() == server_state
     finally:
+        for client in clients:
+            client.close()
+
+
+def test_a_broadcast_window_gathers_a_burst_into_frames_in_order_and_loses_nothing(live_server) -> None:
+    """With broadcast_window_ms, a burst of events from several authors reaches every screen as
+    `events` frames: each seq once, in order, no gap; events with a hidden card go on their own,
+    between the frames, and the replicas end equal to the server's snapshot."""
+    server = live_server(PINBOARD_BROADCAST_WINDOW_MS="150")
+    workshop = requests.post(
+        f"{server.url}/api/workshops",
+        json={"title": "Verdeckt", "boards": [{"title": "Offen"}, {"title": "Verdeckt", "hidden": True}]},
+        timeout=10,
+    ).json()
+    moderator = moderator_client(server.url, workshop)
+    anna = participant_client(server.url, workshop, "Anna")
+    ben = participant_client(server.url, workshop, "Ben", transports=["polling"])
+    frames: list[tuple[str, list[dict]]] = []
+    watcher = socketio.Client(reconnection=False)
+    watcher.on("event", lambda message: frames.append(("event", [message])))
+    watcher.on("events", lambda messages: frames.append(("events", messages)))
+    joined = join(server.url, workshop["join_code"])
+    watcher.connect(server.url, auth={"workshop": workshop["id"], "token": joined["participant_token"]},
+                    transports=["websocket"])  # fmt: skip
+    clients = [moderator, anna, ben]
+    try:
+        open_board, hidden_board = (board["id"] for board in moderator.replica.boards)
+
+        def post(client: LiveClient, count: int) -> list[int]:
+            seqs = []
+            for number in range(count):
+                board_id = hidden_board if number % 5 == 4 else open_board
+                answer = client.call(
+                    "card:create", {"client_id": uuid.uuid4().hex, "board_id": board_id, "text": f"K{number}"}
+                )
+                assert answer["ok"], answer
+                seqs.append(answer["seq"])
+            return seqs
+
+        with ThreadPoolExecutor(3) as pool:
+            results = list(pool.map(post, clients, [20, 20, 20]))
+        last = max(max(seqs) for seqs in results)
+        for client in clients:
+            client.wait_for_seq(last)
+        deadline = time.monotonic() + 10
+        while sum(len(messages) for _, messages in frames) < last and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        seqs = [message["seq"] for _, messages in frames for message in messages]
+        assert seqs == list(range(1, last + 1))
+        assert any(name == "events" and len(messages) > 1 for name, messages in frames), frames
+        hidden = [messages for _, messages in frames if any(m["data"]["card"]["hidden"] for m in messages)]
+        assert hidden and all(len(messages) == 1 for messages in hidden)
+        server_state = shape_of(snapshot(server.url, workshop["id"], workshop["moderator_key"]))
+        assert moderator.replica.shape() == server_state
+        assert anna.replica.shape() == shape_of(snapshot(server.url, workshop["id"], anna.auth["token"]))
+        assert ben.replica.shape() == shape_of(snapshot(server.url, workshop["id"], ben.auth["token"]))
+    finally:
+        watcher.disconnect()
         for client in clients:
             client.close()

@@ -96,6 +96,8 @@ export class Connection extends EventTarget {
     this.socket.on("disconnect", () => this.setStatus("offline"));
     this.socket.on("connect_error", (error) => this.onConnectError(error));
     this.socket.on("event", (message) => this.onEvent(message));
+    // A server with a broadcast window sends a burst's events as one list, in sequence order.
+    this.socket.on("events", (messages) => messages.forEach((message) => this.onEvent(message)));
     this.socket.on("head", (message) => this.onHead(message));
     this.socket.on("workshop_deleted", () => {
       this.close();
