@@ -64,6 +64,8 @@ def test_a_long_polling_browser_may_send_many_events_in_one_request(live_server)
         assert sorted(acks) == list(range(1, calls + 1))
         assert all(ack["data"].pop("server_time") for ack in acks.values())
         assert all(ack["data"].pop("server").endswith(f":{server.port}") for ack in acks.values())
+        nothing_to_undo = {"can_undo": False, "can_redo": False, "undo_label": None, "redo_label": None}
+        assert all(ack["data"].pop("history") == nothing_to_undo for ack in acks.values())  # a moderator
         assert all(ack == {"ok": True, "data": {"events": []}, "seq": 0} for ack in acks.values())
     finally:
         session.close()
