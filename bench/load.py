@@ -325,6 +325,7 @@ def run_once(target: str, args: argparse.Namespace) -> dict[str, Any]:
                 duration=args.duration,
                 moves=args.moves if index == 0 else 0.0,
                 staff=index == 0,
+                deflate=args.ws_deflate,
             )
             for index in range(generators)
         ]
@@ -502,6 +503,7 @@ def summarise(
         "duration": args.duration,
         "generator": args.generator,
         "generators": len(reports),
+        "ws_deflate": args.ws_deflate,
         "join_seconds": round(run["join_seconds"], 2),
         "join_ms": spread([value for r in reports for value in r["join_ms"]]),
         "ack_ms": spread(acks),
@@ -620,6 +622,11 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         choices=("", *GENERATORS),
         help="the clients: node (socket.io-client 4 on Node) or python (python-socketio's AsyncClient); "
         "default node when node and npm are installed, else python",
+    )
+    parser.add_argument(
+        "--ws-deflate",
+        action="store_true",
+        help="node generator: offer permessage-deflate, as browsers do (eventlet then compresses per client)",
     )
     parser.add_argument(
         "--clients-per-generator",

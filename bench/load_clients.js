@@ -70,6 +70,9 @@ class Client {
       forceNew: true, // one connection per client, as a phone has
       reconnection: false,
       timeout: CALL_TIMEOUT,
+      // Node's ws offers permessage-deflate unless told not to, and eventlet's server accepts it
+      // (and then compresses every frame for every client); python-socketio's client does not.
+      perMessageDeflate: plan.deflate ? { threshold: 1024 } : false,
     });
     this.socket.on("event", (message) => {
       tally.frames += 1;
