@@ -8,8 +8,10 @@
 For every target it starts the server itself (pinboard: `python run.py` on a free port with a
 temporary instance folder; bare-python: bench/bare_server.py; bare-node: bench/bare_server.js with
 npm's socket.io 4 installed into ~/.cache/pinboard-bench), pinned with taskset to its own core,
-creates a workshop through the HTTP API and starts generator processes (bench/load_clients.py,
-pinned to the other core) that play it: the phones join by code in a burst (POST /api/join,
+creates a workshop through the HTTP API and starts generator processes (--generator node:
+bench/load_clients.js, socket.io-client 4 on Node, the default when node and npm are installed;
+--generator python: bench/load_clients.py, asyncio python-socketio; pinned to the other core)
+that play it: the phones join by code in a burst (POST /api/join,
 connect, sync), the phones post cards at --rate cards/s, the moderator moves cards, the projector
 watches. It prints a table and writes the figures to bench/results/<name>.json.
 """
@@ -17,10 +19,12 @@ watches. It prints a table and writes the figures to bench/results/<name>.json.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import multiprocessing
 import os
+import queue
 import shutil
 import signal
 import socket
@@ -47,6 +51,8 @@ from load_clients import Plan, run_generator  # noqa: E402
 
 NODE_SCRATCH = Path.home() / ".cache" / "pinboard-bench"
 TARGETS = ("pinboard", "bare-python", "bare-node")
+GENERATORS = ("python", "node")
+CLIENTS_PER_GENERATOR = {"python": 1000, "node": 5000}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -128,23 +134,23 @@ def process(
                 child.wait(10)
 
 
-def node_server_command(port: int) -> list[str]:
-    if not (NODE_SCRATCH / "node_modules" / "socket.io").exists():
+def npm_package(package: str, spec: str) -> None:
+    """Install an npm package into the scratch folder ~/.cache/pinboard-bench on first use."""
+    if not (NODE_SCRATCH / "node_modules" / package / "package.json").exists():
         NODE_SCRATCH.mkdir(parents=True, exist_ok=True)
-        print(f"installing socket.io@4 into {NODE_SCRATCH} ...", flush=True)
+        print(f"installing {spec} into {NODE_SCRATCH} ...", flush=True)
         subprocess.run(
-            [
-                "npm",
-                "install",
-                "--silent",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(NODE_SCRATCH),
-                "socket.io@4",
-            ],
+            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(NODE_SCRATCH), spec],
             check=True,
         )
+
+
+def node_available() -> bool:
+    return bool(shutil.which("node") and shutil.which("npm"))
+
+
+def node_server_command(port: int) -> list[str]:
+    npm_package("socket.io", "socket.io@4")
     return ["node", str(BENCH / "bare_server.js"), str(port)]
 
 
@@ -306,12 +312,10 @@ def run_once(target: str, args: argparse.Namespace) -> dict[str, Any]:
         sampler = Sampler(servers.pids)
         time.sleep(0.5)
         rss_before = sampler.rss()
-        generators = args.generators or max(1, math.ceil((args.phones + 2) / args.clients_per_generator))
-        context = multiprocessing.get_context("spawn")
-        barrier, results = context.Barrier(generators + 1), context.Queue()
-        children = []
-        for index in range(generators):
-            plan = Plan(
+        per_generator = args.clients_per_generator or CLIENTS_PER_GENERATOR[args.generator]
+        generators = args.generators or max(1, math.ceil((args.phones + 2) / per_generator))
+        plans = [
+            Plan(
                 index=index,
                 urls=servers.urls,
                 workshop=workshop,
@@ -321,17 +325,97 @@ def run_once(target: str, args: argparse.Namespace) -> dict[str, Any]:
                 duration=args.duration,
                 moves=args.moves if index == 0 else 0.0,
                 staff=index == 0,
+                deflate=args.ws_deflate,
             )
-            child = context.Process(target=generator_main, args=(plan, barrier, results, args.generator_cpus))
-            child.start()
-            children.append(child)
-        try:
+            for index in range(generators)
+        ]
+        start = node_generators if args.generator == "node" else python_generators
+        with start(plans, args.generator_cpus, Path(folder)) as (barrier, results):
             return measure(target, args, servers, sampler, barrier, results, generators, rss_before)
-        finally:
-            for child in children:
-                child.join(30)
-                if child.is_alive():
-                    child.kill()
+
+
+@contextmanager
+def python_generators(plans: list[Plan], cpus: str, workdir: Path) -> Iterator[tuple[Any, Any]]:
+    """bench/load_clients.py in multiprocessing processes, stepped through the phases by a barrier."""
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(len(plans) + 1), context.Queue()
+    children = []
+    for plan in plans:
+        child = context.Process(target=generator_main, args=(plan, barrier, results, cpus))
+        child.start()
+        children.append(child)
+    try:
+        yield barrier, results
+    finally:
+        for child in children:
+            child.join(30)
+            if child.is_alive():
+                child.kill()
+
+
+@contextmanager
+def node_generators(plans: list[Plan], cpus: str, workdir: Path) -> Iterator[tuple[Any, Any]]:
+    """bench/load_clients.js in Node processes; a thread per process relays its phases to a barrier.
+
+    The process writes {"phase": n} when it reaches a phase and waits for a line on its stdin,
+    written once every generator and the orchestrator are there; its last line is its report.
+    """
+    npm_package("socket.io-client", "socket.io-client@4")
+    barrier: threading.Barrier = threading.Barrier(len(plans) + 1)
+    results: queue.Queue[dict[str, Any]] = queue.Queue()
+    env = {**os.environ, "NODE_PATH": str(NODE_SCRATCH / "node_modules")}
+    children = []
+    for plan in plans:
+        body = json.dumps(dataclasses.asdict(plan))
+        command = pinned(["node", str(BENCH / "load_clients.js"), body], cpus)
+        log = (workdir / f"generator-{plan.index}.log").open("wb")
+        child = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                                 text=True, bufsize=1)  # fmt: skip
+        relay = threading.Thread(target=relay_node, args=(child, plan.index, barrier, results), daemon=True)
+        relay.start()
+        children.append((child, relay, log))
+    try:
+        yield barrier, results
+    finally:
+        for child, relay, log in children:
+            try:
+                child.wait(30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait(10)
+            relay.join(5)
+            log.close()
+
+
+def relay_node(child: subprocess.Popen[str], index: int, barrier: threading.Barrier, results: Any) -> None:
+    assert child.stdin is not None and child.stdout is not None
+    reported = False
+    try:
+        for line in child.stdout:
+            message = json.loads(line)
+            if "phase" in message:
+                try:
+                    barrier.wait(600)
+                    answer = {"monotonic": time.monotonic()}
+                except threading.BrokenBarrierError:
+                    answer = {"monotonic": time.monotonic(), "abort": True}
+                child.stdin.write(json.dumps(answer) + "\n")
+                child.stdin.flush()
+            elif "report" in message:
+                results.put(message["report"])
+                reported = True
+            elif "failed" in message:
+                barrier.abort()
+                results.put({"index": index, "failed": message["failed"]})
+                reported = True
+    except (OSError, ValueError) as error:
+        if not reported:
+            barrier.abort()
+            results.put({"index": index, "failed": f"relay: {type(error).__name__}: {error}"})
+            reported = True
+    if not reported:
+        barrier.abort()
+        results.put({"index": index, "failed": f"node generator exited ({child.wait()}) without a report"})
 
 
 def measure(
@@ -417,7 +501,9 @@ def summarise(
         "clients": clients,
         "rate": args.rate,
         "duration": args.duration,
+        "generator": args.generator,
         "generators": len(reports),
+        "ws_deflate": args.ws_deflate,
         "join_seconds": round(run["join_seconds"], 2),
         "join_ms": spread([value for r in reports for value in r["join_ms"]]),
         "ack_ms": spread(acks),
@@ -437,6 +523,7 @@ def summarise(
             (run["rss_connected"] - run["rss_before"]) / 1024 / max(1, clients), 1
         ),
         "generator_cpu_share_max": round(max(generator_load, default=0.0), 2),
+        "clock_lag_ms_max": max((r.get("clock_lag_ms", 0.0) for r in reports), default=0.0),
         "errors": errors,
         "lost": lost,
         "duplicated": sum(r["duplicates"] for r in reports),
@@ -456,7 +543,7 @@ def fmt(value: float | None, digits: int = 1) -> str:
 
 def table(rows: list[dict[str, Any]]) -> str:
     header = ("target", "mode", "db", "proc", "win", "clients", "join p50/p95 ms", "ack p50/p95/p99 ms",
-              "fan-out p50/p95/p99 ms", "deliv/s", "µs cpu/deliv", "KB/conn", "gen cpu", "err", "lost",
+              "fan-out p50/p95/p99 ms", "deliv/s", "µs cpu/deliv", "KB/conn", "gen", "gen cpu", "err", "lost",
               "dup")  # fmt: skip
     lines = [" | ".join(header)]
     for row in rows:
@@ -468,7 +555,7 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"{fmt(ack['p50'])}/{fmt(ack['p95'])}/{fmt(ack['p99'])}",
             f"{fmt(out['p50'])}/{fmt(out['p95'])}/{fmt(out['p99'])}",
             row["throughput_deliveries_per_s"], row["server_cpu_us_per_delivery"],
-            row["rss_kb_per_connection"],
+            row["rss_kb_per_connection"], f"{row['generator']} x{row['generators']}",
             row["generator_cpu_share_max"], sum(row["errors"].values()), row["lost"], row["duplicated"],
         )))  # fmt: skip
     return "\n".join(lines)
@@ -529,7 +616,24 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--generators", type=int, default=0, help="generator processes (0: by --clients-per-generator)"
     )
-    parser.add_argument("--clients-per-generator", type=int, default=1000)
+    parser.add_argument(
+        "--generator",
+        default="",
+        choices=("", *GENERATORS),
+        help="the clients: node (socket.io-client 4 on Node) or python (python-socketio's AsyncClient); "
+        "default node when node and npm are installed, else python",
+    )
+    parser.add_argument(
+        "--ws-deflate",
+        action="store_true",
+        help="node generator: offer permessage-deflate, as browsers do (eventlet then compresses per client)",
+    )
+    parser.add_argument(
+        "--clients-per-generator",
+        type=int,
+        default=0,
+        help=f"clients per generator process (0: {CLIENTS_PER_GENERATOR})",
+    )
     parser.add_argument(
         "--server-cpus", default="0", help="taskset CPU list per server process, round-robin ('' = none)"
     )
@@ -538,6 +642,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--name", default="", help="result file name (default: from the parameters)")
     parser.add_argument("--no-save", action="store_true", help="print only")
     args = parser.parse_args(argv)
+    args.generator = args.generator or ("node" if node_available() else "python")
     if (os.cpu_count() or 1) < 2:
         args.server_cpus = args.generator_cpus = ""
     return args

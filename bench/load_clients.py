@@ -38,6 +38,7 @@ class Plan:
     moves: float  # moderator moves per second (the process with the moderator only)
     staff: bool  # this process hosts the moderator and the projector
     drain: float = 10.0
+    deflate: bool = False  # offer permessage-deflate (the Node generator only)
 
 
 @dataclass

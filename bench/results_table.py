@@ -12,7 +12,7 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results"
 COLUMNS = (
     "run", "target", "mode", "db", "proc", "window ms", "clients", "cards/s", "join p50/p95 ms",
-    "ack p50/p95/p99 ms", "fan-out p50/p95/p99 ms", "µs CPU/delivery", "KB/conn", "gen CPU",
+    "ack p50/p95/p99 ms", "fan-out p50/p95/p99 ms", "µs CPU/delivery", "KB/conn", "generator", "gen CPU",
     "errors/lost/dup", "load before",
 )  # fmt: skip
 
@@ -33,7 +33,8 @@ def row(name: str, run: dict) -> str:
         f"{figure(join['p50'])}/{figure(join['p95'])}",
         "/".join(figure(ack[key]) for key in ("p50", "p95", "p99")),
         "/".join(figure(out[key]) for key in ("p50", "p95", "p99")),
-        run["server_cpu_us_per_delivery"], run["rss_kb_per_connection"], run["generator_cpu_share_max"],
+        run["server_cpu_us_per_delivery"], run["rss_kb_per_connection"],
+        f"{run.get('generator', 'python')} ×{run['generators']}", run["generator_cpu_share_max"],
         f"{sum(run['errors'].values())}/{run['lost']}/{run['duplicated']}", load,
     )  # fmt: skip
     return "| " + " | ".join(str(cell) for cell in cells) + " |"
