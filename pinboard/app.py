@@ -23,6 +23,7 @@ from .migrations import upgrade_database
 from .origins import origin_checker, refuse_foreign_api_requests
 from .packets import TextPacket
 from .ratelimit import limiter_for
+from .websocket_compression import WithoutWebSocketCompression
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,6 +99,9 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         logger=False,
         engineio_logger=False,
     )
+
+    if not settings.websocket_compression:
+        app.wsgi_app = WithoutWebSocketCompression(app.wsgi_app)  # type: ignore[method-assign]
 
     from . import api, export_views, pages, realtime
     from .assets import init_assets

@@ -48,6 +48,8 @@ class Settings:
     # 0: every event goes out at once. Else a workshop's broadcasts that follow one another
     # within this many ms go out together, one frame per connection (pinboard/coalescing.py).
     broadcast_window_ms: int = 0
+    # False: WebSocket frames go uncompressed (pinboard/websocket_compression.py says why).
+    websocket_compression: bool = False
     purge_after_days: int = 0  # 0: keep workshops until the moderator deletes them
     log_level: str = "INFO"
 
@@ -108,6 +110,8 @@ class Settings:
 
 def _coerce(name: str, raw: Any, template: Any) -> Any:
     try:
+        if isinstance(template, bool):
+            return _boolean(raw)
         if isinstance(template, int):
             if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
                 raise ValueError(f"expected a whole number, got {raw!r}")
@@ -119,6 +123,17 @@ def _coerce(name: str, raw: Any, template: Any) -> Any:
         return str(raw)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"setting {name}: {error}") from None
+
+
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+
+
+def _boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+        return raw.strip().lower() in _TRUE
+    raise ValueError(f"expected true or false, got {raw!r}")
 
 
 def load_settings(

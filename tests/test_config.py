@@ -87,6 +87,13 @@ def test_environment_integers_are_coerced() -> None:
     assert isinstance(settings.port, int)
 
 
+def test_switches_take_true_and_false_in_the_file_and_words_in_the_environment(tmp_path: Path) -> None:
+    assert load().websocket_compression is False
+    assert load(write_config(tmp_path, "websocket_compression = true\n")).websocket_compression is True
+    for word, value in [("true", True), (" Yes ", True), ("1", True), ("off", False), ("FALSE", False)]:
+        assert load(PINBOARD_WEBSOCKET_COMPRESSION=word).websocket_compression is value, word
+
+
 def test_environment_lists_are_split_on_commas() -> None:
     settings = load(PINBOARD_CORS_ALLOWED_ORIGINS=" https://a.example , https://b.example,, ")
     assert settings.cors_allowed_origins == ["https://a.example", "https://b.example"]
@@ -137,6 +144,8 @@ def test_unknown_keys_in_the_file_raise(tmp_path: Path) -> None:
         ("PINBOARD_RATE_LIMIT_BURST", "-1"),
         ("PINBOARD_MAX_MESSAGE_BYTES", "0"),
         ("PINBOARD_PROXY_COUNT", "1.5"),
+        ("PINBOARD_WEBSOCKET_COMPRESSION", "sometimes"),
+        ("PINBOARD_WEBSOCKET_COMPRESSION", ""),
     ],
 )
 def test_bad_environment_values_raise(name: str, value: str) -> None:
@@ -146,7 +155,13 @@ def test_bad_environment_values_raise(name: str, value: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ['port = "eighty"', "port = 70000", 'async_mode = "twisted"', "sqlite_busy_timeout_ms = [1]"],
+    [
+        'port = "eighty"',
+        "port = 70000",
+        'async_mode = "twisted"',
+        "sqlite_busy_timeout_ms = [1]",
+        "websocket_compression = 1.5",
+    ],
 )
 def test_bad_file_values_raise(tmp_path: Path, text: str) -> None:
     with pytest.raises(ConfigError):
