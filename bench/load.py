@@ -641,6 +641,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--profile", default="", help="folder for py-spy profiles of pinboard's server")
     parser.add_argument("--name", default="", help="result file name (default: from the parameters)")
     parser.add_argument("--no-save", action="store_true", help="print only")
+    parser.add_argument("--output", default="", help="result file (default: bench/results/NAME.json)")
     args = parser.parse_args(argv)
     args.generator = args.generator or ("node" if node_available() else "python")
     if (os.cpu_count() or 1) < 2:
@@ -660,7 +661,7 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(run_once(target, args))
     print(table(rows))
     result = {
-        "arguments": {k: v for k, v in vars(args).items() if k not in ("name", "no_save")},
+        "arguments": {k: v for k, v in vars(args).items() if k not in ("name", "no_save", "output")},
         "versions": versions(),
         "cpus": os.cpu_count(),
         "ratios_to_bare_python": ratios(rows),
@@ -673,10 +674,10 @@ def main(argv: list[str] | None = None) -> None:
         name = args.name or (
             f"{args.phones}p-{args.rate:g}cps-{args.async_mode}-{args.database}-{args.processes}proc-w{args.window_ms}"
         )
-        path = BENCH / "results" / f"{name}.json"
-        path.parent.mkdir(exist_ok=True)
+        path = Path(args.output) if args.output else BENCH / "results" / f"{name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result, indent=1) + "\n")
-        print(f"written to {path.relative_to(ROOT)}")
+        print(f"written to {path}")
 
 
 if __name__ == "__main__":
