@@ -18,7 +18,7 @@ from typing import IO
 import pytest
 import requests
 
-from tests.cluster import wait_for
+from tests.cluster import stop_process, wait_for
 from tests.conftest import ROOT, free_port
 
 SHIPPED = ROOT / "deploy" / "nginx.conf"
@@ -111,12 +111,7 @@ http {{
         return "\n".join(p.read_text(errors="replace") for p in parts if p.exists())
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        if self.process is not None:
+            stop_process(self.process)
         if self._stderr is not None:
             self._stderr.close()

@@ -247,7 +247,13 @@ class Replica:
         _insert(self.container(data["board_id"], data["cluster_id"]), card, data["index"])
 
     def _on_card_restored(self, data: dict[str, Any]) -> None:
-        card = {**data["card"], "stack": [], "stacked_on_id": None}
+        """A card deleted from a stack comes back into that stack (board-model.js does the same)."""
+        card = {**data["card"], "stack": []}
+        top = self._top_of(card["stacked_on_id"]) if card.get("stacked_on_id") is not None else None
+        if top is not None:
+            _insert(top["stack"], card, data["index"])
+            return
+        card["stacked_on_id"] = None
         _insert(self.container(card["board_id"], card["cluster_id"]), card, data["index"])
 
     def _on_cluster_restored(self, data: dict[str, Any]) -> None:
